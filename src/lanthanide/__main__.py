@@ -1,0 +1,5 @@
+"""`python -m lanthanide` runs the CLI."""
+
+from lanthanide.cli.app import main
+
+main()

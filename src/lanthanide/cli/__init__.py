@@ -1,0 +1,1 @@
+"""Command-line front-end: parse, call the core, print. No domain logic lives here."""
