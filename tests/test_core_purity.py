@@ -12,6 +12,8 @@ import lanthanide
 
 PACKAGE = Path(lanthanide.__file__).parent
 FRONT_ENDS = {"store", "report", "cli", "api", "web", "data"}
+#: top-level modules outside the core: settings carry paths; `__main__` starts the CLI.
+NOT_CORE = {"config.py", "__main__.py"}
 FORBIDDEN = {
     "duckdb",
     "sqlite3",
@@ -41,7 +43,7 @@ def core_modules() -> list[Path]:
     return [
         path
         for path in PACKAGE.rglob("*.py")
-        if path.relative_to(PACKAGE).parts[0] not in FRONT_ENDS
+        if path.relative_to(PACKAGE).parts[0] not in FRONT_ENDS | NOT_CORE
     ]
 
 
