@@ -1,0 +1,1 @@
+"""Read-only reference data shipped in the wheel (datasets and rules); read it through `store`."""
