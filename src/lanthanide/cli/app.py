@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from lanthanide import __version__
+from lanthanide.cli import chain, data
 from lanthanide.cli.errors import run_guarded
 
 app = typer.Typer(
@@ -34,6 +35,10 @@ def _root(
     ] = False,
 ) -> None:
     """Rare-earth chokepoint toolkit."""
+
+
+app.command("chain")(chain.chain)
+app.add_typer(data.app, name="data")
 
 
 def main() -> None:

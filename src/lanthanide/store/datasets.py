@@ -105,12 +105,24 @@ def _verified(folder: Path) -> DataPackage:
     return verify_dataset(folder)
 
 
-def read_table(table: str, dataset: str = "reference", version: str | None = None) -> pd.DataFrame:
-    """One shipped table as a DataFrame, after checking the dataset's hashes (once per process)."""
+def read_table(
+    table: str,
+    dataset: str = "reference",
+    version: str | None = None,
+    text_columns: tuple[str, ...] = ("hs_code", "period_start", "period_end", "derivation"),
+) -> pd.DataFrame:
+    """One shipped table as a DataFrame, after checking the dataset's hashes (once per process).
+
+    `text_columns` are read as text even when they look numeric (an HS code such as 8505.10 must
+    not become the float 8505.1).
+    """
     folder = dataset_path(dataset, version)
     package = _verified(folder)
     resource = package.resource(table)
-    return pd.read_csv(folder / resource.path, keep_default_na=False, na_values=[""])
+    path = folder / resource.path
+    header = pd.read_csv(path, nrows=0).columns
+    dtypes = {c: "string" for c in text_columns if c in header}
+    return pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=dtypes)
 
 
 def dataset_receipts(dataset: str = "reference", version: str | None = None) -> dict[str, str]:

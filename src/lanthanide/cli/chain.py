@@ -1,0 +1,68 @@
+"""`lanthanide chain`: concentration by stage, chokepoints by element, US import reliance."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lanthanide.cli.common import DbOption, emit, open_store
+from lanthanide.report import chain as render
+from lanthanide.store.views import chain_from_store, stage_from_store
+
+
+class Format(StrEnum):
+    """Output formats of `chain`."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def chain(
+    element: Annotated[
+        str | None, typer.Option(help="One rare earth (symbol, e.g. Dy): only its materials.")
+    ] = None,
+    stage: Annotated[
+        str | None, typer.Option(help="One stage (mining, separation, metal_alloy, magnet, ...).")
+    ] = None,
+    year: Annotated[
+        int, typer.Option(help="Data year; without --stage, latest data <= year.")
+    ] = 2025,
+    material: Annotated[
+        str | None, typer.Option(help="With --stage: the material (REO, HREE, NdFeB ...).")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    plot: Annotated[
+        Path | None, typer.Option(help="Also draw country shares by stage to this PNG file.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the output to a file.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Country concentration of each value-chain stage, chokepoints and US import reliance.
+
+    With --stage the result is that stage in exactly --year (JSON: stage, year, hhi, top3_share,
+    shares[country, share, source_url]); without it, every stage at its latest data year.
+    """
+    store = open_store(db)
+    if stage is not None:
+        one, receipt = stage_from_store(store, stage, year, material, element)
+        stages = [one]
+        text = {
+            Format.json: lambda: render.stage_json(one, receipt),
+            Format.csv: lambda: render.shares_csv(stages),
+            Format.table: lambda: render.stage_table(one),
+        }[fmt]()
+    else:
+        report, receipt = chain_from_store(store, year, element)
+        stages = report.stages
+        text = {
+            Format.json: lambda: render.report_json(report, receipt),
+            Format.csv: lambda: render.shares_csv(stages),
+            Format.table: lambda: render.report_table(report),
+        }[fmt]()
+    emit(text, out)
+    if plot is not None:
+        render.plot_shares(stages, plot)

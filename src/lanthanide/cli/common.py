@@ -1,0 +1,46 @@
+"""Options and helpers shared by command groups: where the store is, how output is written."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from platformdirs import user_data_dir
+
+from lanthanide.store.db import Store
+from lanthanide.store.files import atomic_write_text
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="DuckDB store file. Default: the store created by `data init` if it exists, "
+        "else the embedded reference data.",
+        show_default=False,
+    ),
+]
+
+
+def default_db() -> Path:
+    """Default store location: $LANTHANIDE_HOME/lanthanide.duckdb or the user data directory."""
+    home = os.environ.get("LANTHANIDE_HOME")
+    base = Path(home) if home else Path(user_data_dir("lanthanide", appauthor=False))
+    return base / "lanthanide.duckdb"
+
+
+def open_store(db: Path | None, *, read_only: bool = True) -> Store:
+    """The store to read: `--db`, else the default file if initialised, else the embedded data."""
+    if db is not None:
+        return Store.open(db, read_only=read_only)
+    default = default_db()
+    return Store.open(default, read_only=read_only) if default.is_file() else Store.embedded()
+
+
+def emit(text: str, out: Path | None) -> None:
+    """Print `text`, or write it atomically to `out`."""
+    if out is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+    else:
+        atomic_write_text(out, text)

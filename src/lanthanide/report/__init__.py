@@ -1,0 +1,1 @@
+"""Renderers: result objects to table, JSON, CSV, HTML and PNG. No computation happens here."""
