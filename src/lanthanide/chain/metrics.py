@@ -14,6 +14,7 @@ from typing import SupportsFloat, cast
 
 import pandas as pd
 
+from lanthanide.chain.capacity import StageCapacity, non_china_capacity
 from lanthanide.countries import OTHER, WORLD
 
 CHINA = "CN"
@@ -85,6 +86,7 @@ class ChainReport:
     stages: list[StageConcentration]
     chokepoints: list[Chokepoint]
     import_reliance: list[ImportReliance]
+    non_china_capacity: list[StageCapacity]
 
 
 def hhi(shares: list[float]) -> float:
@@ -282,6 +284,7 @@ def chain_report(
     *,
     material_elements: pd.DataFrame,
     us_trade: pd.DataFrame,
+    facilities: pd.DataFrame,
     year: int,
     elements: list[str],
     stage: str | None = None,
@@ -300,4 +303,10 @@ def chain_report(
         stages=stages,
         chokepoints=chokepoints(current, material_elements, year, elements),
         import_reliance=[r for r in import_reliance(us_trade) if r.year <= year],
+        non_china_capacity=[
+            c
+            for c in non_china_capacity(facilities, year)
+            if (stage is None or c.stage == stage)
+            and (materials is None or c.material in materials)
+        ],
     )

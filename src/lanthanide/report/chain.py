@@ -64,6 +64,7 @@ def report_json(report: ChainReport, receipt: Receipt) -> str:
             "stages": [stage_dict(c) for c in report.stages],
             "chokepoints": [dataclasses.asdict(c) for c in report.chokepoints],
             "us_import_reliance": [dataclasses.asdict(r) for r in report.import_reliance],
+            "non_china_capacity": [dataclasses.asdict(c) for c in report.non_china_capacity],
             "receipt": receipt.model_dump(),
         },
         indent=2,
@@ -151,6 +152,22 @@ def report_table(report: ChainReport, width: int = 120) -> str:
             k.element, k.stage, k.material, str(k.year), f"{k.hhi:,.0f}", _pct(k.china_share)
         )
     console.print(chokes)
+    if report.non_china_capacity:
+        cap = Table(title=f"Non-China capacity by stage in {report.year} (t/yr, facility list)")
+        for name in ("stage", "material", "running", "pipeline", "next to start"):
+            cap.add_column(name, justify="right" if name in ("running", "pipeline") else "left")
+        for sc in report.non_china_capacity:
+            upcoming = [f for f in sc.pipeline if f.capacity_t][:2]
+            cap.add_row(
+                sc.stage,
+                sc.material,
+                f"{sc.running_t:,.0f}",
+                f"{sc.pipeline_t:,.0f}",
+                "; ".join(
+                    f"{f.company} {f.capacity_t:,.0f} ({f.start or 'no date'})" for f in upcoming
+                ),
+            )
+        console.print(cap)
     if report.import_reliance:
         nir = Table(title="US net import reliance, RE compounds and metals (USGS)")
         for name in ("year", "computed", "published"):

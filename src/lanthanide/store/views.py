@@ -38,6 +38,7 @@ def chain_from_store(
         current_rows(store.frame("production"), store.frame("vintages")),
         material_elements=store.frame("material_elements"),
         us_trade=store.frame("us_trade"),
+        facilities=store.frame("facilities"),
         year=year,
         elements=[element] if element else known,
         stage=stage,
