@@ -288,8 +288,12 @@ def chain_report(
     year: int,
     elements: list[str],
     stage: str | None = None,
+    stage_order: list[str] | None = None,
 ) -> ChainReport:
-    """The full chain report: every stage's latest concentration, chokepoints, US reliance."""
+    """The full chain report: every stage's latest concentration, chokepoints, US reliance.
+
+    Stages are listed in value-chain order (`stage_order`, upstream first), then by material.
+    """
     materials = (
         None
         if len(elements) != 1
@@ -298,6 +302,8 @@ def chain_report(
     stages = latest_per_stage(current, year, materials)
     if stage is not None:
         stages = [c for c in stages if c.stage == stage]
+    order = {name: i for i, name in enumerate(stage_order or [])}
+    stages.sort(key=lambda c: (order.get(c.stage, len(order)), c.stage, c.material))
     return ChainReport(
         year=year,
         stages=stages,

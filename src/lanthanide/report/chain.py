@@ -213,7 +213,7 @@ def plot_shares(stages: list[StageConcentration], path: Path) -> None:
 
     from lanthanide.store.files import atomic_write_bytes
 
-    fig, ax = plt.subplots(figsize=(10, 1.0 + 0.6 * len(stages)))
+    fig, ax = plt.subplots(figsize=(10, 1.4 + 0.6 * len(stages)))
     labels = []
     palette = {
         "CN": "#c0392b",
@@ -234,7 +234,7 @@ def plot_shares(stages: list[StageConcentration], path: Path) -> None:
             if label:
                 seen.add(s.country)
             ax.barh(i, s.share, left=left, color=color, edgecolor="white", label=label)
-            if s.share >= 0.06:
+            if s.share >= 0.05:
                 ax.text(
                     left + s.share / 2,
                     i,
@@ -249,7 +249,8 @@ def plot_shares(stages: list[StageConcentration], path: Path) -> None:
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of world output")
     ax.set_title("Rare-earth value chain: country shares by stage")
-    ax.legend(loc="lower right", fontsize=7, ncols=4)
+    ax.invert_yaxis()  # upstream stage on top
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), fontsize=8, ncols=8, frameon=False)
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=120)

@@ -42,6 +42,7 @@ def chain_from_store(
         year=year,
         elements=[element] if element else known,
         stage=stage,
+        stage_order=list(store.frame("stages").sort_values("order")["stage"]),
     )
     receipt = make_receipt(
         "chain",
