@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from lanthanide import __version__
+from lanthanide.cli import events
 from lanthanide.cli.errors import run_guarded
 
 app = typer.Typer(
@@ -18,6 +19,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+app.add_typer(events.app, name="events")
 
 
 def _version(value: bool) -> None:

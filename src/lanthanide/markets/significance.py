@@ -1,0 +1,129 @@
+"""Test statistics for a cross-section of CARs on one event, all with two-sided p-values.
+
+Formulas follow the project's methods note 1(g) (MacKinlay 1997; EventStudyTools formula pages):
+
+- `t`: cross-sectional t = CAAR / (sd(CAR) / sqrt(N)), t(N-1);
+- `patell`: Z = sum CSAR_i / sqrt(sum L (dof_i)/(dof_i - 2)), N(0,1) (Patell 1976);
+- `bmp`: SCAR_i = CSAR_i / sqrt(L dof_i/(dof_i-2)); t = mean(SCAR)/(sd(SCAR)/sqrt(N)), t(N-1)
+  (Boehmer, Musumeci & Poulsen 1991);
+- `kp`: t_BMP * sqrt((1 - r)/(1 + (N - 1) r)), r = mean pairwise correlation of estimation-window
+  residuals (Kolari & Pynnonen 2010), for events that hit every firm on the same day;
+- `corrado`: rank test on the combined estimation + event series, sqrt(L) * mean U / S_U
+  (Corrado 1989; Corrado & Zivney 1992; multi-day form of Cowan 1992), N(0,1);
+- `sign`: generalised sign test (Cowan 1992) with p-hat = average share of positive estimation
+  ARs, N(0,1).
+
+A statistic that cannot be computed (one firm, zero dispersion) is `None`, never a made-up 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy import stats
+
+Array = npt.NDArray[np.float64]
+TESTS = ("t", "patell", "bmp", "kp", "corrado", "sign")
+
+
+@dataclass(frozen=True)
+class TestStat:
+    """A statistic and its two-sided p-value (None when undefined)."""
+
+    stat: float | None
+    p: float | None
+
+
+def _none() -> TestStat:
+    return TestStat(None, None)
+
+
+def _normal(z: float) -> TestStat:
+    if not math.isfinite(z):
+        return _none()
+    return TestStat(z, float(2 * stats.norm.sf(abs(z))))
+
+
+def _student(t: float, df: int) -> TestStat:
+    if not math.isfinite(t) or df < 1:
+        return _none()
+    return TestStat(t, float(2 * stats.t.sf(abs(t), df)))
+
+
+def _mean_t(x: Array) -> float:
+    n = x.size
+    if n < 2:
+        return float("nan")
+    sd = float(np.std(x, ddof=1))
+    return float(np.mean(x) / (sd / math.sqrt(n))) if sd > 0 else float("nan")
+
+
+def cross_sectional_t(cars: Array) -> TestStat:
+    return _student(_mean_t(cars), cars.size - 1)
+
+
+def patell(csar: Array, length: int, ratios: Array) -> TestStat:
+    """`csar` = sum of standardised ARs per firm; `ratios` = dof/(dof-2) per firm."""
+    if csar.size == 0:
+        return _none()
+    return _normal(float(csar.sum() / math.sqrt(float(np.sum(length * ratios)))))
+
+
+def scar(csar: Array, length: int, ratios: Array) -> Array:
+    """Standardised CARs of BMP: CSAR scaled to unit variance under the null."""
+    out: Array = csar / np.sqrt(length * ratios)
+    return out
+
+
+def bmp(scars: Array) -> TestStat:
+    return _student(_mean_t(scars), scars.size - 1)
+
+
+def mean_pairwise_correlation(residuals: pd.DataFrame, min_overlap: int = 20) -> float:
+    """Mean off-diagonal correlation of residual columns (dates aligned; pairs with too few
+    common dates are left out). NaN with fewer than two firms."""
+    if residuals.shape[1] < 2:
+        return float("nan")
+    corr = residuals.corr(min_periods=min_overlap).to_numpy()
+    off = corr[~np.eye(corr.shape[0], dtype=bool)]
+    off = off[np.isfinite(off)]
+    return float(off.mean()) if off.size else float("nan")
+
+
+def kolari_pynnonen(scars: Array, rbar: float) -> TestStat:
+    n = scars.size
+    t_bmp = _mean_t(scars)
+    if not math.isfinite(rbar) or not math.isfinite(t_bmp):
+        return _none()
+    adjust = (1 - rbar) / (1 + (n - 1) * rbar)
+    if adjust <= 0:
+        return _none()
+    return _student(t_bmp * math.sqrt(adjust), n - 1)
+
+
+def corrado(ars: dict[str, pd.Series], window: tuple[int, int]) -> TestStat:
+    """Rank test. `ars` maps firm -> AR series indexed by relative trading day (estimation days
+    and event days together). Each firm's ARs are ranked within its own series."""
+    if not ars:
+        return _none()
+    u = pd.DataFrame(
+        {k: (s.rank(method="average") / (s.size + 1) - 0.5) for k, s in ars.items()}
+    ).sort_index()
+    ubar = u.mean(axis=1, skipna=True)
+    s_u = math.sqrt(float((ubar**2).mean()))
+    days = ubar.loc[window[0] : window[1]]
+    if s_u <= 0 or days.empty:
+        return _none()
+    return _normal(float(days.sum() / (math.sqrt(days.size) * s_u)))
+
+
+def generalized_sign(cars: Array, p_hat: float) -> TestStat:
+    n = cars.size
+    if n == 0 or not 0 < p_hat < 1:
+        return _none()
+    w = float(np.sum(cars > 0))
+    return _normal((w - n * p_hat) / math.sqrt(n * p_hat * (1 - p_hat)))

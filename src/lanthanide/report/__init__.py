@@ -1,0 +1,1 @@
+"""Renderers: result objects to text, CSV, JSON and images; no domain logic."""

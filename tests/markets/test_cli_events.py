@@ -1,0 +1,142 @@
+"""`lanthanide events list|study` end to end on the shipped real-price sample."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+import lanthanide
+from lanthanide.cli.app import app
+from lanthanide.cli.errors import run_guarded
+
+SAMPLE = Path(lanthanide.__file__).parent / "data" / "samples" / "rare_earth_prices.csv"
+MARKETS = ["--market", "SPY", "--market", "LYC.AX=STW.AX", "--market", "ILU.AX=STW.AX"]
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str):
+    monkeypatch.setattr(sys, "argv", ["lanthanide", *args])
+    code = run_guarded(app)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _study(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str):
+    """`events study` on the shipped sample with US and ASX benchmarks."""
+    return _run(monkeypatch, capsys, "events", "study", "--prices", str(SAMPLE), *MARKETS, *args)
+
+
+def test_events_list_filters_by_actor_and_date(monkeypatch, capsys) -> None:
+    code, out, _ = _run(
+        monkeypatch,
+        capsys,
+        "events",
+        "list",
+        "--actor",
+        "CN",
+        "--from",
+        "2025-10-01",
+        "--to",
+        "2025-10-31",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    body = json.loads(out)
+    assert body["receipt"]["computed"] == "events_list"
+    assert any(k.startswith("events@") for k in body["receipt"]["datasets"])
+    ids = [e["id"] for e in body["events"]]
+    assert "CN-MOFCOM-2025-61" in ids and "US-TARIFF-THREAT-2025-10-10" not in ids
+
+
+def test_study_json_follows_the_contract(monkeypatch, capsys) -> None:
+    code, out, _ = _study(
+        monkeypatch,
+        capsys,
+        "--events",
+        "US-DOD-MP-2025",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    body = json.loads(out)
+    assert body["receipt"]["computed"] == "event_study"
+    (event,) = body["events"]
+    assert {"id", "date", "firms", "caar", "tests"} <= set(event)
+    assert set(event["tests"]) == {"t", "patell", "bmp", "kp", "corrado", "sign"}
+    for test in event["tests"].values():
+        assert set(test) == {"stat", "p"}
+        assert 0 <= test["p"] <= 1
+    firms = {f["ticker"]: f for f in event["firms"]}
+    assert {"ticker", "car", "t"} <= set(firms["MP"])
+    # Real data: MP closed 30.03 on 2025-07-09 and 45.23 on 2025-07-10 (+50.6%).
+    assert firms["MP"]["car"] > 0.4
+    assert firms["LYC.AX"]["event_day"] == "2025-07-11"  # the ASX reacts next session
+
+
+def test_study_with_ad_hoc_date_table_csv_and_plot(monkeypatch, capsys, tmp_path) -> None:
+    plot = tmp_path / "caar.png"
+    code, out, _ = _study(
+        monkeypatch,
+        capsys,
+        "--tickers",
+        "MP,USAR",
+        "--event-date",
+        "2025-10-13",
+        "--window",
+        "0,0",
+        "--plot",
+        str(plot),
+    )
+    assert code == 0
+    assert "AD-HOC-2025-10-13" in out and "kp" in out
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    code, out, _ = _run(
+        monkeypatch,
+        capsys,
+        "events",
+        "study",
+        "--prices",
+        str(SAMPLE),
+        "--market",
+        "SPY",
+        "--tickers",
+        "MP",
+        "--event-date",
+        "2025-10-13",
+        "--format",
+        "csv",
+    )
+    assert code == 0
+    assert out.splitlines()[0].startswith("event_id,date,ticker,event_day,car,t,p")
+
+
+def test_bad_price_file_exits_2_with_file_line_column(monkeypatch, capsys, tmp_path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,MP,SPY\n2025-07-08,29.5,620\n2025-07-09,-1,621\n", encoding="utf-8")
+    code, out, err = _run(
+        monkeypatch,
+        capsys,
+        "events",
+        "study",
+        "--prices",
+        str(bad),
+        "--market",
+        "SPY",
+    )
+    assert code == 2
+    assert out == ""
+    assert f"{bad}:3:MP: price must be positive: -1.0" in err
+
+
+def test_unknown_event_id_exits_2(monkeypatch, capsys) -> None:
+    code, _, err = _study(
+        monkeypatch,
+        capsys,
+        "--events",
+        "NOPE",
+    )
+    assert code == 2
+    assert "NOPE" in err
