@@ -52,7 +52,8 @@ def test_corrado_ranks_event_day_within_each_firm_series() -> None:
     days = list(range(-9, 1))
     a = pd.Series([0.0, 0.1, -0.1, 0.2, -0.2, 0.05, -0.05, 0.15, -0.15, 0.9], index=days)
     b = a * 2
-    result = sig.corrado({"A": a, "B": b}, (0, 0))
+    arrays = {k: (np.array(s.index), s.to_numpy()) for k, s in {"A": a, "B": b}.items()}
+    result = sig.corrado(arrays, (0, 0))
     u = a.rank() / 11 - 0.5
     expected = u.loc[0] / math.sqrt((u**2).mean())
     assert result.stat == pytest.approx(expected)

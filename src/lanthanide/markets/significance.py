@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 Array = npt.NDArray[np.float64]
 TESTS = ("t", "patell", "bmp", "kp", "corrado", "sign")
@@ -48,10 +48,15 @@ def _normal(z: float) -> TestStat:
     return TestStat(z, float(2 * stats.norm.sf(abs(z))))
 
 
+def two_sided_t(t: float, df: int) -> float:
+    """Two-sided p-value of a t(df) statistic (scipy.special.stdtr: no distribution object)."""
+    return float(2 * special.stdtr(df, -abs(t)))
+
+
 def _student(t: float, df: int) -> TestStat:
     if not math.isfinite(t) or df < 1:
         return _none()
-    return TestStat(t, float(2 * stats.t.sf(abs(t), df)))
+    return TestStat(t, two_sided_t(t, df))
 
 
 def _mean_t(x: Array) -> float:
@@ -105,20 +110,28 @@ def kolari_pynnonen(scars: Array, rbar: float) -> TestStat:
     return _student(t_bmp * math.sqrt(adjust), n - 1)
 
 
-def corrado(ars: dict[str, pd.Series], window: tuple[int, int]) -> TestStat:
-    """Rank test. `ars` maps firm -> AR series indexed by relative trading day (estimation days
-    and event days together). Each firm's ARs are ranked within its own series."""
+def corrado(
+    ars: dict[str, tuple[npt.NDArray[np.int64], Array]], window: tuple[int, int]
+) -> TestStat:
+    """Rank test. `ars` maps firm -> (relative trading days, ARs) over the estimation and event
+    days together. Each firm's ARs are ranked within its own series: U = K/(M+1) - 0.5."""
     if not ars:
         return _none()
-    u = pd.DataFrame(
-        {k: (s.rank(method="average") / (s.size + 1) - 0.5) for k, s in ars.items()}
-    ).sort_index()
-    ubar = u.mean(axis=1, skipna=True)
-    s_u = math.sqrt(float((ubar**2).mean()))
-    days = ubar.loc[window[0] : window[1]]
-    if s_u <= 0 or days.empty:
+    low = min(int(days.min()) for days, _ in ars.values())
+    high = max(int(days.max()) for days, _ in ars.values())
+    grid = np.full((high - low + 1, len(ars)), np.nan)
+    for j, (days, values) in enumerate(ars.values()):
+        grid[days - low, j] = stats.rankdata(values) / (values.size + 1) - 0.5
+    filled = ~np.isnan(grid).all(axis=1)
+    ubar = np.full(grid.shape[0], np.nan)
+    ubar[filled] = np.nanmean(grid[filled], axis=1)
+    s_u = math.sqrt(float(np.nanmean(ubar**2)))
+    lo, hi = window[0] - low, window[1] - low + 1
+    days_u = ubar[max(lo, 0) : max(hi, 0)]
+    days_u = days_u[~np.isnan(days_u)]
+    if s_u <= 0 or days_u.size == 0:
         return _none()
-    return _normal(float(days.sum() / (math.sqrt(days.size) * s_u)))
+    return _normal(float(days_u.sum() / (math.sqrt(days_u.size) * s_u)))
 
 
 def generalized_sign(cars: Array, p_hat: float) -> TestStat:

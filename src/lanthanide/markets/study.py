@@ -22,8 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
-from scipy import stats
 
 from lanthanide.errors import InvalidInput, Problem
 from lanthanide.markets import significance as sig
@@ -85,8 +85,10 @@ class _Outcome:
     var_car: float
     cum: Array
     cum_var: Array
-    residuals: pd.Series  # by date
-    ranks_input: pd.Series  # AR by relative day (estimation + window)
+    residual_dates: pd.DatetimeIndex
+    residuals: Array
+    rel_days: npt.NDArray[np.int64]  # relative trading day of each AR below
+    all_ars: Array  # estimation residuals then event-window ARs, for the rank test
     share_positive: float
 
 
@@ -199,7 +201,7 @@ def _firm(
     car = float(ar.sum())
     dof = f.dof
     t_firm = car / math.sqrt(var_car) if var_car > 0 else float("nan")
-    p_firm = float(2 * stats.t.sf(abs(t_firm), dof)) if math.isfinite(t_firm) else None
+    p_firm = sig.two_sided_t(t_firm, dof) if math.isfinite(t_firm) else None
     has_beta = design.model in ("market", "ff3")
     firm = FirmCar(
         ticker=ticker,
@@ -222,8 +224,10 @@ def _firm(
         var_car=var_car,
         cum=np.cumsum(ar),
         cum_var=np.cumsum(var),
-        residuals=pd.Series(f.residuals, index=series.dates[est]),
-        ranks_input=pd.Series(np.concatenate([f.residuals, ar]), index=rel),
+        residual_dates=series.dates[est],
+        residuals=f.residuals,
+        rel_days=rel.astype(np.int64),
+        all_ars=np.concatenate([f.residuals, ar]),
         share_positive=float(np.mean(f.residuals > 0)),
     )
 
@@ -240,14 +244,18 @@ def _aggregate(event: Event, outcomes: list[_Outcome], design: Design) -> EventR
     ratios = np.array([o.ratio for o in outcomes])
     scars = sig.scar(csar, length, ratios)
     rbar = sig.mean_pairwise_correlation(
-        pd.DataFrame({o.car.ticker: o.residuals for o in outcomes})
+        pd.DataFrame(
+            {o.car.ticker: pd.Series(o.residuals, index=o.residual_dates) for o in outcomes}
+        )
     )
     tests = {
         "t": sig.cross_sectional_t(cars),
         "patell": sig.patell(csar, length, ratios),
         "bmp": sig.bmp(scars),
         "kp": sig.kolari_pynnonen(scars, rbar),
-        "corrado": sig.corrado({o.car.ticker: o.ranks_input for o in outcomes}, design.window),
+        "corrado": sig.corrado(
+            {o.car.ticker: (o.rel_days, o.all_ars) for o in outcomes}, design.window
+        ),
         "sign": sig.generalized_sign(
             cars, float(np.mean([o.share_positive for o in outcomes])) if n else float("nan")
         ),
