@@ -140,3 +140,33 @@ def test_unknown_event_id_exits_2(monkeypatch, capsys) -> None:
     )
     assert code == 2
     assert "NOPE" in err
+
+
+def test_fetch_without_the_live_extra_says_how_to_install_it(monkeypatch, capsys, tmp_path):
+    import importlib
+
+    real = importlib.import_module
+
+    def no_yfinance(name: str, *args: object):
+        if name == "yfinance":
+            raise ImportError(name)
+        return real(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", no_yfinance)
+    code, _, err = _run(
+        monkeypatch,
+        capsys,
+        "events",
+        "fetch",
+        "--tickers",
+        "MP",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-02-01",
+        "--out",
+        str(tmp_path / "p.csv"),
+    )
+    assert code == 2
+    assert "pip install 'lanthanide[live]'" in err
+    assert not (tmp_path / "p.csv").exists()

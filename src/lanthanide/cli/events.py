@@ -240,3 +240,21 @@ def study(
         _emit(render.study_table(result), out)
     if plot is not None:
         render.plot_caar(result, plot)
+
+
+@app.command("fetch")
+def fetch(
+    *,
+    tickers: Annotated[str, typer.Option("--tickers", help="Comma-separated Yahoo tickers.")],
+    from_: Annotated[str, typer.Option("--from", help="First date, YYYY-MM-DD.")],
+    to: Annotated[str, typer.Option("--to", help="Last date (exclusive), YYYY-MM-DD.")],
+    out: Annotated[Path, typer.Option("--out", help="Wide CSV to write.")],
+) -> None:
+    """Download adjusted closes with yfinance (needs the `live` extra; network at run time)."""
+    from lanthanide.store.live import fetch_prices  # noqa: PLC0415 - optional extra
+
+    start, end = _date(from_, "--from"), _date(to, "--to")
+    assert start is not None and end is not None
+    names = [t.strip() for t in tickers.split(",") if t.strip()]
+    path = fetch_prices(names, start, end, out)
+    typer.echo(f"wrote {path}; check it with `lanthanide events study --prices {path} ...`")

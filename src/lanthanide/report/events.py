@@ -154,6 +154,7 @@ def plot_caar(result: StudyResult, path: Path, z: float = 1.96) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # noqa: PLC0415
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415
 
     events = [r for r in result.events if r.caar_path]
     n = max(1, len(events))
@@ -176,6 +177,7 @@ def plot_caar(result: StudyResult, path: Path, z: float = 1.96) -> None:
         ax.axvline(0, color="grey", linewidth=0.6, linestyle=":")
         title = r.id if len(r.id) <= 34 else r.id[:31] + "..."
         ax.set_title(f"{title}\n{r.date} (N={r.n})", fontsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("trading day relative to event")
         ax.set_ylabel("CAAR, %")
         ax.legend(fontsize=7)
