@@ -65,7 +65,7 @@ def test_study_json_follows_the_contract(monkeypatch, capsys) -> None:
     assert body["receipt"]["computed"] == "event_study"
     (event,) = body["events"]
     assert {"id", "date", "firms", "caar", "tests"} <= set(event)
-    assert set(event["tests"]) == {"t", "patell", "bmp", "kp", "corrado", "sign"}
+    assert set(event["tests"]) == {"t", "patell", "bmp", "kp", "corrado", "sign", "portfolio"}
     for test in event["tests"].values():
         assert set(test) == {"stat", "p"}
         assert 0 <= test["p"] <= 1

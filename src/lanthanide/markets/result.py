@@ -2,7 +2,7 @@
 
     {"receipt": {...}, "events": [{"id", "date", "firms": [{"ticker", "car", "t", ...}], "caar",
       "tests": {"t": {"stat", "p"}, "patell": ..., "bmp": ..., "kp": ..., "corrado": ...,
-      "sign": ...}, ...}], "pooled": {...}, "skipped": [...]}
+      "sign": ..., "portfolio": ...}, ...}], "pooled": {...}, "skipped": [...]}
 
 All p-values are two-sided. Undefined statistics are null.
 """

@@ -11,7 +11,10 @@ Formulas follow the project's methods note 1(g) (MacKinlay 1997; EventStudyTools
 - `corrado`: rank test on the combined estimation + event series, sqrt(L) * mean U / S_U
   (Corrado 1989; Corrado & Zivney 1992; multi-day form of Cowan 1992), N(0,1);
 - `sign`: generalised sign test (Cowan 1992) with p-hat = average share of positive estimation
-  ARs, N(0,1).
+  ARs, N(0,1);
+- `portfolio`: the equal-weight portfolio of the firms' ARs as one time series ("crude
+  dependence adjustment", Brown & Warner 1985): CAAR / (sd(AAR_est) sqrt(L)), t(T-1). Its
+  variance comes from the portfolio itself, so cross-correlation is accounted for exactly.
 
 A statistic that cannot be computed (one firm, zero dispersion) is `None`, never a made-up 0.
 """
@@ -27,7 +30,7 @@ import pandas as pd
 from scipy import special, stats
 
 Array = npt.NDArray[np.float64]
-TESTS = ("t", "patell", "bmp", "kp", "corrado", "sign")
+TESTS = ("t", "patell", "bmp", "kp", "corrado", "sign", "portfolio")
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,17 @@ def corrado(
     if s_u <= 0 or days_u.size == 0:
         return _none()
     return _normal(float(days_u.sum() / (math.sqrt(days_u.size) * s_u)))
+
+
+def portfolio(caar: float, residuals: pd.DataFrame, length: int) -> TestStat:
+    """Time-series test of the equal-weight portfolio; `residuals` are estimation ARs by date."""
+    aar = residuals.mean(axis=1, skipna=True).dropna()
+    if aar.size < 3:
+        return _none()
+    sd = float(aar.std(ddof=1))
+    if sd <= 0:
+        return _none()
+    return _student(caar / (sd * math.sqrt(length)), aar.size - 1)
 
 
 def generalized_sign(cars: Array, p_hat: float) -> TestStat:

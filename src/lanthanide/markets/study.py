@@ -243,11 +243,10 @@ def _aggregate(event: Event, outcomes: list[_Outcome], design: Design) -> EventR
     csar = np.array([o.csar for o in outcomes])
     ratios = np.array([o.ratio for o in outcomes])
     scars = sig.scar(csar, length, ratios)
-    rbar = sig.mean_pairwise_correlation(
-        pd.DataFrame(
-            {o.car.ticker: pd.Series(o.residuals, index=o.residual_dates) for o in outcomes}
-        )
+    residuals = pd.DataFrame(
+        {o.car.ticker: pd.Series(o.residuals, index=o.residual_dates) for o in outcomes}
     )
+    rbar = sig.mean_pairwise_correlation(residuals)
     tests = {
         "t": sig.cross_sectional_t(cars),
         "patell": sig.patell(csar, length, ratios),
@@ -259,6 +258,7 @@ def _aggregate(event: Event, outcomes: list[_Outcome], design: Design) -> EventR
         "sign": sig.generalized_sign(
             cars, float(np.mean([o.share_positive for o in outcomes])) if n else float("nan")
         ),
+        "portfolio": sig.portfolio(float(cars.mean()) if n else float("nan"), residuals, length),
     }
     path: list[PathPoint] = []
     if n:
