@@ -170,3 +170,68 @@ def test_fetch_without_the_live_extra_says_how_to_install_it(monkeypatch, capsys
     assert code == 2
     assert "pip install 'lanthanide[live]'" in err
     assert not (tmp_path / "p.csv").exists()
+
+
+GOLDEN = Path(__file__).parents[1] / "golden" / "events_study_dod_mp.txt"
+
+
+def test_study_table_matches_golden_file(monkeypatch, capsys) -> None:
+    """Update with LANTHANIDE_UPDATE_GOLDEN=1 after an intended change; review the diff."""
+    import os
+
+    code, out, _ = _study(monkeypatch, capsys, "--events", "US-DOD-MP-2025")
+    assert code == 0
+    if os.environ.get("LANTHANIDE_UPDATE_GOLDEN") == "1":
+        GOLDEN.write_text(out, encoding="utf-8")
+    assert out == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_ff3_model_reads_a_factor_file(monkeypatch, capsys, tmp_path) -> None:
+    import numpy as np
+    import pandas as pd
+
+    dates = pd.read_csv(SAMPLE)["date"]
+    rng = np.random.default_rng(0)
+    factors = pd.DataFrame(
+        {
+            "date": dates,
+            "Mkt-RF": rng.normal(0, 0.01, len(dates)),
+            "SMB": rng.normal(0, 0.005, len(dates)),
+            "HML": rng.normal(0, 0.005, len(dates)),
+            "RF": 0.0001,
+        }
+    )
+    path = tmp_path / "ff3.csv"
+    factors.to_csv(path, index=False)
+    code, out, err = _study(
+        monkeypatch,
+        capsys,
+        "--model",
+        "ff3",
+        "--factors",
+        str(path),
+        "--tickers",
+        "MP",
+        "--events",
+        "US-DOD-MP-2025",
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    (firm,) = json.loads(out)["events"][0]["firms"]
+    assert firm["benchmark"] == "ff3 factors"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--window", "1"), "--window: expected two integers like -1,1"),
+        (("--window", "2,1"), "--window start 2 is after its end 1"),
+        (("--estimation=-100,0",), "estimation window must end before the event window"),
+        (("--event-date", "2025-13-01"), "--event-date: not a YYYY-MM-DD date"),
+    ],
+)
+def test_bad_study_options_exit_2_with_a_clear_message(monkeypatch, capsys, args, message):
+    code, _, err = _study(monkeypatch, capsys, *args)
+    assert code == 2
+    assert message in err

@@ -139,3 +139,23 @@ def test_shipped_sample_loads_and_excludes_the_usar_spac_rows() -> None:
     assert str(usar.index[0].date()) == "2025-03-14"
     assert panel.values.loc["2025-07-10", "MP"] == pytest.approx(45.22999954223633)
     assert any("STW.AX: no value on 2025-10-24" in n for n in panel.notes)
+
+
+def test_timestamps_keep_the_local_date(tmp_path: Path) -> None:
+    text = "date,LYC.AX\n2024-06-03 00:00:00+10:00,6.73\n2024-06-04 00:00:00+10:00,6.71\n"
+    panel = read_prices(_write(tmp_path, text))
+    assert [str(d.date()) for d in panel.values.index] == ["2024-06-03", "2024-06-04"]
+
+
+def test_long_parquet_with_datetime_column_loads(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-07-09", "2025-07-10", "2025-07-09", "2025-07-10"]),
+            "ticker": ["MP", "MP", "SPY", "SPY"],
+            "price": [30.03, 45.23, 624.1, 626.5],
+        }
+    )
+    path = tmp_path / "long.parquet"
+    frame.to_parquet(path)
+    panel = read_prices(path)
+    assert panel.values.loc["2025-07-10", "MP"] == 45.23

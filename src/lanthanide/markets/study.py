@@ -182,7 +182,7 @@ def _firm(
     if t0 >= n or t0 + t2 >= n:
         return "event window runs past the end of the data"
     if t0 + t1 < 0:
-        return "event window starts before the data"
+        return f"event window starts before the firm's first return ({series.dates[0].date()})"
     excluded: set[int] = set()
     for k in others:
         if k != t0:

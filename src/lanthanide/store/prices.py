@@ -72,7 +72,9 @@ def _raise(name: str, problems: list[Problem]) -> None:
 
 def _parse_dates(values: pd.Series, name: str, column: str) -> tuple[pd.Series, list[Problem]]:
     text = values.astype("string").str.strip()
-    dates = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    # A time part ("2025-07-10 00:00:00+10:00") is dropped: the exchange's local date is kept.
+    day = text.str.extract(r"^(\d{4}-\d{2}-\d{2})(?:[ T].*)?$", expand=False)
+    dates = pd.to_datetime(day, format="%Y-%m-%d", errors="coerce")
     problems = [
         Problem(f"not a YYYY-MM-DD date: {text.iloc[i]!r}", name, int(i) + 2, column)
         for i in np.flatnonzero(dates.isna().to_numpy())
