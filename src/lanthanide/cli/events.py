@@ -188,7 +188,7 @@ def study(
         Path | None, typer.Option("--plot", help="Write a CAAR plot with 95% bands (PNG).")
     ] = None,
 ) -> None:
-    """CAR per event and firm with t, Patell, BMP, Kolari-Pynnonen, Corrado and sign tests."""
+    """CAR per event and firm; t, Patell, BMP, Kolari-Pynnonen, Corrado, sign, portfolio tests."""
     design = Design(
         window=_pair(window, "--window"),
         estimation=_pair(estimation, "--estimation"),
