@@ -2,8 +2,9 @@
 
 Baseline: what one writes by hand with statsmodels: for every event and firm, slice the windows
 with pandas, fit `sm.OLS`, take the ARs, and compute CAR and the BMP statistic. The target is
-`lanthanide.markets.run_study`, which also runs t, Patell, KP, Corrado, sign and portfolio tests and drops
-other events' windows from each estimation sample, so the ratio understates its per-test speed.
+`lanthanide.markets.run_study`, which also runs the t, Patell, KP, Corrado, sign and portfolio
+tests and drops other events' windows from each estimation sample, so the ratio understates its
+per-test speed.
 Run: .venv/bin/python benchmarks/bench_event_study.py
 """
 
