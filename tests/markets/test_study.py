@@ -164,3 +164,17 @@ def test_ff3_model_uses_the_factor_file() -> None:
     )
     assert result.events[0].n == 3
     assert result.events[0].firms[0].benchmark == "ff3 factors"
+
+
+def test_pooled_over_events_uses_one_signed_caar_per_event() -> None:
+    panel, dates = _panel()
+    events = events_at(dates, [300, 330, 360])
+    events = [
+        e.model_copy(update={"expected_direction": d})
+        for e, d in zip(events, [1, -1, 0], strict=True)
+    ]
+    result = run_study(panel, events, tickers=FIRMS, benchmarks=BENCH)
+    assert result.pooled is not None
+    assert result.pooled.n_events == 2
+    signed = [result.events[0].caar, -result.events[1].caar]
+    assert result.pooled.mean_signed_caar == pytest.approx(np.mean(signed))

@@ -66,12 +66,19 @@ class EventResult(BaseModel):
 
 
 class Pooled(BaseModel):
-    """Direction-signed CARs averaged per firm first: n counts firms, not firm-events."""
+    """Direction-signed CARs over all events with a non-zero expected direction.
+
+    `t` averages each firm's signed CARs first, so n counts firms, not firm-events; it still
+    assumes firms are independent. `t_events` treats each event's signed CAAR (a portfolio
+    of the firms hit that day, which absorbs their cross-correlation) as one observation.
+    """
 
     n_firms: int
     n_events: int
     mean_signed_car: float | None
     t: Stat
+    mean_signed_caar: float | None
+    t_events: Stat
     per_firm: dict[str, float]
 
 

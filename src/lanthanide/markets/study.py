@@ -291,11 +291,11 @@ def _aggregate(event: Event, outcomes: list[_Outcome], design: Design) -> EventR
 def _pooled(results: list[EventResult]) -> Pooled | None:
     """Average each firm's direction-signed CARs first: n counts firms, not firm-events."""
     signed: dict[str, list[float]] = {}
-    used = 0
+    caars: list[float] = []
     for r in results:
-        if r.expected_direction == 0 or not r.firms:
+        if r.expected_direction == 0 or not r.firms or r.caar is None:
             continue
-        used += 1
+        caars.append(r.expected_direction * r.caar)
         for f in r.firms:
             signed.setdefault(f.ticker, []).append(r.expected_direction * f.car)
     if not signed:
@@ -303,11 +303,14 @@ def _pooled(results: list[EventResult]) -> Pooled | None:
     per_firm = {k: float(np.mean(v)) for k, v in signed.items()}
     values = np.array(list(per_firm.values()))
     t = sig.cross_sectional_t(values)
+    by_event = np.array(caars)
     return Pooled(
         n_firms=values.size,
-        n_events=used,
+        n_events=by_event.size,
         mean_signed_car=float(values.mean()),
         t=_stat(t),
+        mean_signed_caar=float(by_event.mean()),
+        t_events=_stat(sig.cross_sectional_t(by_event)),
         per_firm=per_firm,
     )
 

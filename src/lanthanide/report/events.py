@@ -110,6 +110,10 @@ def study_table(result: StudyResult) -> str:
             f"t {_num(p.t.stat)} (p {_num(p.t.p, '{:.3f}')})  firms {p.n_firms}  "
             f"events {p.n_events}"
         )
+        lines.append(
+            f"pooled over events (signed CAAR per event): mean {_pct(p.mean_signed_caar)}  "
+            f"t {_num(p.t_events.stat)} (p {_num(p.t_events.p, '{:.3f}')})"
+        )
     for s in result.skipped:
         lines.append(f"skipped {s.event} {s.ticker or '(all firms)'}: {s.reason}")
     for note in result.notes:
