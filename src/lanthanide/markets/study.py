@@ -181,6 +181,8 @@ def _firm(
     (t1, t2), (e1, e2) = design.window, design.estimation
     if t0 >= n or t0 + t2 >= n:
         return "event window runs past the end of the data"
+    if pd.Timestamp(event.date) < series.dates[0]:
+        return f"event is before the firm's first return ({series.dates[0].date()})"
     if t0 + t1 < 0:
         return f"event window starts before the firm's first return ({series.dates[0].date()})"
     excluded: set[int] = set()
@@ -376,7 +378,9 @@ def run_study(
             else:
                 outcomes.append(out)
         if not outcomes:
-            skipped.append(Skipped(event=event.id, ticker=None, reason="no firm could be studied"))
+            reasons = sorted({s.reason for s in skipped if s.event == event.id})
+            reason = reasons[0] if len(reasons) == 1 else "no firm could be studied"
+            skipped.append(Skipped(event=event.id, ticker=None, reason=reason))
             continue
         results.append(_aggregate(event, outcomes, design))
     _mark_overlaps(results, calendar, design.window[1] - design.window[0])

@@ -114,7 +114,10 @@ def study_table(result: StudyResult) -> str:
             f"pooled over events (signed CAAR per event): mean {_pct(p.mean_signed_caar)}  "
             f"t {_num(p.t_events.stat)} (p {_num(p.t_events.p, '{:.3f}')})"
         )
+    whole = {s.event for s in result.skipped if s.ticker is None}
     for s in result.skipped:
+        if s.ticker is not None and s.event in whole:
+            continue  # summarised by the event's own line; JSON keeps every firm's reason
         lines.append(f"skipped {s.event} {s.ticker or '(all firms)'}: {s.reason}")
     for note in result.notes:
         lines.append(f"note: {note}")
