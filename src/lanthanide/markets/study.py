@@ -378,7 +378,7 @@ def run_study(
             else:
                 outcomes.append(out)
         if not outcomes:
-            reasons = sorted({s.reason for s in skipped if s.event == event.id})
+            reasons = sorted({s.reason.split(" (")[0] for s in skipped if s.event == event.id})
             reason = reasons[0] if len(reasons) == 1 else "no firm could be studied"
             skipped.append(Skipped(event=event.id, ticker=None, reason=reason))
             continue
