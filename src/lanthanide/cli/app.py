@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from lanthanide import __version__
+from lanthanide.cli import screen
 from lanthanide.cli.errors import run_guarded
 
 app = typer.Typer(
@@ -34,6 +35,10 @@ def _root(
     ] = False,
 ) -> None:
     """Rare-earth chokepoint toolkit."""
+
+
+app.command("screen")(screen.screen)
+app.command("timeline")(screen.timeline)
 
 
 def main() -> None:

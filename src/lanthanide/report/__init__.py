@@ -1,0 +1,1 @@
+"""Renderers: result objects to table / JSON / CSV / HTML text. No domain logic here."""
