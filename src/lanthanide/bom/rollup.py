@@ -22,25 +22,33 @@ from lanthanide.bom.model import F64, I32, I64
 
 
 def levels(n: int, parent: I32, child: I32) -> I32:
-    """Low-level code of each node; -1 for nodes on or below a cycle."""
+    """Low-level code of each node; -1 for nodes on or below a cycle.
+
+    Kahn's algorithm, one round per level: edges are sorted by parent once, so each round
+    gathers exactly the edges leaving the current frontier.
+    """
     level = np.full(n, -1, dtype=np.int32)
     indegree = np.bincount(child, minlength=n)
+    order = np.argsort(parent, kind="stable")
+    sorted_child = child[order]
+    bounds = np.searchsorted(parent[order], np.arange(n + 1))
     frontier = np.flatnonzero(indegree == 0)
-    alive = np.ones(parent.size, dtype=bool)
-    is_front = np.zeros(n, dtype=bool)
+    reached = np.zeros(n, dtype=bool)
     depth = 0
     while frontier.size:
         level[frontier] = depth
-        is_front[:] = False
-        is_front[frontier] = True
-        leaving = alive & is_front[parent]
-        alive &= ~leaving
-        targets = child[leaving]
-        if targets.size == 0:
+        starts, stops = bounds[frontier], bounds[frontier + 1]
+        counts = stops - starts
+        total = int(counts.sum())
+        if total == 0:
             break
+        # indexes of the frontier's out-edges: concatenated ranges [start, stop)
+        offsets = np.repeat(starts - np.cumsum(counts) + counts, counts)
+        targets = sorted_child[offsets + np.arange(total)]
         indegree -= np.bincount(targets, minlength=n)
-        touched = np.unique(targets)
-        frontier = touched[indegree[touched] == 0]
+        reached[:] = False
+        reached[targets] = True
+        frontier = np.flatnonzero(reached & (indegree == 0))
         depth += 1
     return level
 
@@ -105,14 +113,19 @@ def plan(n: int, parent: I32, child: I32, level: I32) -> Plan:
     )
 
 
-def edge_weights(p: Plan, quantity: F64, keep: npt.NDArray[np.bool_]) -> tuple[F64, F64]:
-    """Per-edge, per-column weights `quantity * keep[parent]`, in bottom-up and top-down order.
+def up_weights(p: Plan, quantity: F64, keep: npt.NDArray[np.bool_]) -> F64:
+    """Per-edge, per-column weights `quantity * keep[parent]` in bottom-up order.
 
     `keep` is (n, k): False where a node stops the roll-up of column k.
     """
-    up = quantity[p.up_edge][:, None] * keep[p.up_parent]
-    down = quantity[p.down_edge][:, None] * keep[p.down_parent]
-    return up, down
+    out: F64 = quantity[p.up_edge][:, None] * keep[p.up_parent]
+    return out
+
+
+def down_weights(p: Plan, quantity: F64, keep: npt.NDArray[np.bool_]) -> F64:
+    """The same weights in top-down order (for `multipliers`)."""
+    out: F64 = quantity[p.down_edge][:, None] * keep[p.down_parent]
+    return out
 
 
 def rollup(p: Plan, b: F64, weights: F64) -> F64:

@@ -11,7 +11,8 @@ whole and what it contains is not counted again):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +27,7 @@ from lanthanide.bom.model import (
     element_mask,
     type_mask,
 )
-from lanthanide.bom.rollup import Plan, edge_weights, multipliers, plan, rollup
+from lanthanide.bom.rollup import Plan, down_weights, multipliers, plan, rollup, up_weights
 from lanthanide.controls.rule import Rule
 
 CN, US = COUNTRY_CODE["CN"], COUNTRY_CODE["US"]
@@ -64,6 +65,14 @@ class Facts:
     contribution: F64  # (n, 4) node contribution to its product's total
     by_product: I64  # nodes sorted by product
     product_start: I64  # (P + 1,) slices into by_product
+    memo: dict[str, Mask] = field(default_factory=dict)
+
+    def mask(self, key: str, make: Callable[[], Mask]) -> Mask:
+        """A node mask computed once per screening (the per-product loop only slices it)."""
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = make()
+        return found
 
     def share(self, column: int) -> F64:
         """Per product: rolled-up column value / product value."""
@@ -115,11 +124,13 @@ def compute_facts(bom: Bom, extraterritorial: Rule) -> Facts:
     keep[:, US_CONTENT_OR_UNCLASSIFIED] = ~(us_controlled | us_unclassified)
 
     p = plan(n, bom.parent, bom.child, bom.level)
-    up, down = edge_weights(p, bom.quantity, keep)
-    x = rollup(p, b, up)
-    seed = np.zeros((n, 4), dtype=np.float64)
+    x = rollup(p, b, up_weights(p, bom.quantity, keep))
+    # contributions are needed for the two value columns only (deciding lines, re-sourcing)
+    seed = np.zeros((n, 2), dtype=np.float64)
     seed[bom.root] = 1.0
-    m = multipliers(p, seed, down)
+    m = multipliers(p, seed, down_weights(p, bom.quantity, keep[:, :2]))
+    contribution = np.zeros((n, 4), dtype=np.float64)
+    contribution[:, :2] = m * b[:, :2]
     by_product = np.argsort(bom.product, kind="stable").astype(np.int64)
     start = np.searchsorted(bom.product[by_product], np.arange(bom.n_products + 1))
     return Facts(
@@ -131,7 +142,7 @@ def compute_facts(bom: Bom, extraterritorial: Rule) -> Facts:
         us_controlled=us_controlled,
         us_unclassified=us_unclassified,
         x=x,
-        contribution=m * b,
+        contribution=contribution,
         by_product=by_product,
         product_start=start.astype(np.int64),
     )

@@ -158,8 +158,11 @@ def _finding(
 def cn_listed_items(rule: Rule, ctx: Context) -> list[Finding]:
     """Ann. 18 / 57: exporting a listed item (metal, oxide, target, listed magnet) from China."""
     bom, facts = ctx.facts.bom, ctx.facts
-    listed = scope_mask(
-        bom, rule.scope.elements, rule.scope.item_types, rule.scope.item_types_if_elements
+    listed = facts.mask(
+        f"{rule.id}:listed",
+        lambda: scope_mask(
+            bom, rule.scope.elements, rule.scope.item_types, rule.scope.item_types_if_elements
+        ),
     )
     names = "/".join(rule.scope.elements)
     root = ctx.root
@@ -212,13 +215,19 @@ def cn_extraterritorial(rule: Rule, ctx: Context) -> list[Finding]:
     root = ctx.root
     from_china = ctx.ship_from == CN
     made_abroad = int(facts.made[root]) != CN
-    part_ii = type_mask(scope.part_ii_item_types)[bom.item_type]
-    annex = part_ii | scope_mask(bom, scope.part_i_elements, scope.part_i_item_types, {})
+    part_ii = facts.mask(
+        f"{rule.id}:part_ii", lambda: type_mask(scope.part_ii_item_types)[bom.item_type]
+    )
+    annex = facts.mask(
+        f"{rule.id}:annex",
+        lambda: part_ii | scope_mask(bom, scope.part_i_elements, scope.part_i_item_types, {}),
+    )
     threshold = rule.thresholds["cn_controlled_share"]
     share = float(facts.share(CN_CONTENT)[ctx.product])
-    content = facts.ranked(
-        ctx.product, facts.cn_part_i & (facts.contribution[:, CN_CONTENT] > 0), CN_CONTENT
+    counted = facts.mask(
+        "cn_counted", lambda: facts.cn_part_i & (facts.contribution[:, CN_CONTENT] > 0)
     )
+    content = facts.ranked(ctx.product, counted, CN_CONTENT)
     holds_part_ii = facts.ranked(ctx.product, part_ii)
     pct = f"{share:.4%}"
     # de minimis
@@ -255,7 +264,10 @@ def cn_extraterritorial(rule: Rule, ctx: Context) -> list[Finding]:
         sentence=sentence,
     )
     # Chinese rare-earth technology
-    tech = facts.ranked(ctx.product, annex & (bom.tech_origin == CN) & (facts.made != CN))
+    tech_mask = facts.mask(
+        f"{rule.id}:tech", lambda: annex & (bom.tech_origin == CN) & (facts.made != CN)
+    )
+    tech = facts.ranked(ctx.product, tech_mask)
     if from_china:
         te = _finding(
             rule,
@@ -332,7 +344,7 @@ def cn_technology(rule: Rule, ctx: Context) -> list[Finding]:
 
 def us_de_minimis(rule: Rule, ctx: Context) -> list[Finding]:
     """EAR 734.4: share of US-origin controlled content in a foreign-made item."""
-    bom, facts = ctx.facts.bom, ctx.facts
+    facts = ctx.facts
     root = ctx.root
     share = float(facts.share(US_CONTENT)[ctx.product])
     share_hi = float(facts.share(US_CONTENT_OR_UNCLASSIFIED)[ctx.product])
@@ -347,14 +359,12 @@ def us_de_minimis(rule: Rule, ctx: Context) -> list[Finding]:
                 "EAR directly and the de minimis test is not needed.",
             )
         ]
-    nodes = facts.ranked(
-        ctx.product, facts.us_controlled & (facts.contribution[:, US_CONTENT] > 0), US_CONTENT
+    counted = facts.mask(
+        "us_counted", lambda: facts.us_controlled & (facts.contribution[:, US_CONTENT] > 0)
     )
-    prefixes = tuple(rule.scope.eccn_prefixes)
-    adv = np.array([name.startswith(prefixes) for name in bom.eccn_names], dtype=bool)
-    adv_nodes = facts.ranked(
-        ctx.product, facts.us_controlled & adv[np.maximum(bom.eccn, 0)] & (bom.eccn != NONE)
-    )
+    nodes = facts.ranked(ctx.product, counted, US_CONTENT)
+    adv = _eccn_mask(rule, facts)
+    adv_nodes = facts.ranked(ctx.product, facts.us_controlled & adv)
     dest = ctx.country(ctx.ship_to)
     t = rule.thresholds
     if dest is None:
@@ -398,13 +408,27 @@ def us_de_minimis(rule: Rule, ctx: Context) -> list[Finding]:
     ]
 
 
+def _eccn_mask(rule: Rule, facts: Facts) -> np.ndarray:
+    """Nodes whose ECCN starts with one of the rule's prefixes."""
+
+    def make() -> np.ndarray:
+        bom = facts.bom
+        prefixes = tuple(rule.scope.eccn_prefixes)
+        table = np.array([name.startswith(prefixes) for name in bom.eccn_names], dtype=bool)
+        if table.size == 0:
+            return np.zeros(bom.n_nodes, dtype=bool)
+        hit: np.ndarray = (bom.eccn != NONE) & table[np.maximum(bom.eccn, 0)]
+        return hit
+
+    return facts.mask(f"{rule.id}:eccn", make)
+
+
 def _subject_to_ear_lines(rule: Rule, ctx: Context) -> np.ndarray:
     bom, facts = ctx.facts.bom, ctx.facts
-    prefixes = tuple(rule.scope.eccn_prefixes)
-    adv = np.array([name.startswith(prefixes) for name in bom.eccn_names], dtype=bool)
-    has = (bom.eccn != NONE) & adv[np.maximum(bom.eccn, 0)]
-    us_made_product = int(facts.made[ctx.root]) == US
-    reach = (bom.origin == US) | (bom.tech_origin == US) | us_made_product
+    has = _eccn_mask(rule, facts)
+    if int(facts.made[ctx.root]) == US:
+        return facts.ranked(ctx.product, has)
+    reach = facts.mask("us_reach", lambda: (bom.origin == US) | (bom.tech_origin == US))
     return facts.ranked(ctx.product, has & reach)
 
 
@@ -487,15 +511,19 @@ def us_dfars_magnets(rule: Rule, ctx: Context) -> list[Finding]:
                 sentence="Not a US defense procurement (end_use us_defense_procurement).",
             )
         ]
-    covered = np.isin(bom.origin, country_codes(rule.scope.origins))
-    covered_made = np.isin(facts.made, country_codes(rule.scope.origins))
-    magnets = type_mask(rule.scope.item_types)[bom.item_type]
+    nations = country_codes(rule.scope.origins)
+    magnets = facts.mask(
+        f"{rule.id}:magnets", lambda: type_mask(rule.scope.item_types)[bom.item_type]
+    )
+    covered_magnets = facts.mask(
+        f"{rule.id}:covered_magnets", lambda: magnets & np.isin(facts.made, nations)
+    )
     phase2 = status_on(rule, ctx.on, "mine_to_magnet", ctx.assumptions) in {
         Status.IN_FORCE,
         Status.UNKNOWN,
     }
     clause = "mine_to_magnet" if phase2 else "melted_produced"
-    bad = facts.ranked(ctx.product, magnets & covered_made)
+    bad = facts.ranked(ctx.product, covered_magnets)
     if bad.size:
         return [
             _finding(
@@ -518,12 +546,14 @@ def us_dfars_magnets(rule: Rule, ctx: Context) -> list[Finding]:
                 sentence="No NdFeB/SmCo magnet in the product was made in a covered nation.",
             )
         ]
-    ree = type_mask(list(REE_TYPES))[bom.item_type]
-    upstream = facts.ranked(
-        ctx.product,
-        (ree & covered)
-        | (bom.mined_in >= 0) & np.isin(bom.mined_in, country_codes(rule.scope.origins)),
+    upstream_mask = facts.mask(
+        f"{rule.id}:upstream",
+        lambda: (
+            (type_mask(list(REE_TYPES))[bom.item_type] & np.isin(bom.origin, nations))
+            | np.isin(bom.mined_in, nations)
+        ),
     )
+    upstream = facts.ranked(ctx.product, upstream_mask)
     if upstream.size:
         return [
             _finding(
@@ -536,9 +566,11 @@ def us_dfars_magnets(rule: Rule, ctx: Context) -> list[Finding]:
                 "in a covered nation, prohibited for DoD from 2027-01-01.",
             )
         ]
-    blind = facts.ranked(
-        ctx.product, magnets & (facts.x[:, REE_LINES] == 0) & (bom.mined_in == NONE)
+    blind_mask = facts.mask(
+        f"{rule.id}:blind",
+        lambda: magnets & (facts.x[:, REE_LINES] == 0) & (bom.mined_in == NONE),
     )
+    blind = facts.ranked(ctx.product, blind_mask)
     if blind.size:
         return [
             _finding(

@@ -64,16 +64,52 @@ class _Problems:
         )
 
 
-def _strings(table: Table, name: str) -> np.ndarray:
-    """A column as a numpy object array of stripped strings."""
-    trimmed = pc.utf8_trim_whitespace(table.columns[name])
-    out: np.ndarray = np.asarray(trimmed.to_numpy(zero_copy_only=False), dtype=object)
-    return out
+class Coded:
+    """A string column as integer codes into its distinct (whitespace-trimmed) values."""
+
+    def __init__(self, array: pa.Array) -> None:
+        # encode first, then trim the (small) dictionary and merge values that trim alike
+        encoded = pc.dictionary_encode(array)
+        trimmed = pc.dictionary_encode(pc.utf8_trim_whitespace(encoded.dictionary))
+        remap = np.asarray(trimmed.indices.to_numpy(), dtype=np.int64)
+        raw = np.asarray(encoded.indices.to_numpy(), dtype=np.int64)
+        self.codes: np.ndarray = remap[raw] if remap.size else raw
+        self.uniques: np.ndarray = np.asarray(
+            trimmed.dictionary.to_numpy(zero_copy_only=False), dtype=object
+        )
+        hit = np.flatnonzero(self.uniques == "")
+        self.empty_code = int(hit[0]) if hit.size else -1
+
+    def __getitem__(self, row: int) -> str:
+        return str(self.uniques[self.codes[row]])
+
+    @property
+    def empty(self) -> np.ndarray:
+        """Rows where the cell is empty."""
+        out: np.ndarray = self.codes == self.empty_code
+        return out
+
+    def lookup(self, table: dict[str, int], default: int, dtype: type) -> np.ndarray:
+        """Map each distinct value through `table` (missing -> default), then to rows."""
+        mapped: np.ndarray = np.array(
+            [table.get(str(u), default) for u in self.uniques], dtype=dtype
+        )
+        out: np.ndarray = mapped[self.codes] if self.codes.size else np.zeros(0, dtype=dtype)
+        return out
 
 
-def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    codes, uniques = pd.factorize(values)
-    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+class _Slice:
+    """Text of rows offset into a jointly coded column (line_id and parent_line_id)."""
+
+    def __init__(self, coded: Coded, offset: int) -> None:
+        self.coded, self.offset = coded, offset
+
+    def __getitem__(self, row: int) -> str:
+        return self.coded[row + self.offset]
+
+
+def _coded(table: Table, name: str) -> Coded:
+    return Coded(table.columns[name])
 
 
 def _numbers(
@@ -110,16 +146,14 @@ def _countries(
     table: Table, name: str, problems: _Problems, required: np.ndarray | None = None
 ) -> np.ndarray:
     """Country column as int16 codes (NONE where empty); unknown codes are problems."""
-    text = _strings(table, name)
-    codes, uniques = _codes(text)
-    table_codes = np.array([COUNTRY_CODE.get(str(u).upper(), -2) for u in uniques], dtype=np.int16)
-    empty_code = -1 if "" not in uniques else int(np.flatnonzero(uniques == "")[0])
-    if empty_code >= 0:
-        table_codes[empty_code] = NONE
-    out = table_codes[codes] if codes.size else np.zeros(0, dtype=np.int16)
+    column = _coded(table, name)
+    known = {c: code for c, code in COUNTRY_CODE.items()}
+    known.update({c.lower(): code for c, code in COUNTRY_CODE.items()})
+    known[""] = NONE
+    out = column.lookup(known, -2, np.int16)
     unknown = np.flatnonzero(out == -2)
     problems.add(
-        unknown, name, lambda r: f"{name} {text[r]!r} is not an ISO 3166 alpha-2 country code"
+        unknown, name, lambda r: f"{name} {column[r]!r} is not an ISO 3166 alpha-2 country code"
     )
     if required is not None:
         problems.add(np.flatnonzero((out == NONE) & required), name, lambda r: f"{name} is empty")
@@ -155,9 +189,9 @@ def parse_elements(value: str) -> tuple[int, str | None]:
     return mask, None
 
 
-def _labels(values: np.ndarray, labels: list[str]) -> np.ndarray:
+def _labels(values: list[str], labels: list[str]) -> np.ndarray:
     """Free-text product labels (end_user, end_use) as codes into a shared label list."""
-    out = np.full(values.size, NONE, dtype=np.int32)
+    out = np.full(len(values), NONE, dtype=np.int32)
     for i, value in enumerate(values):
         text = str(value).strip().lower()
         if text:
@@ -168,7 +202,7 @@ def _labels(values: np.ndarray, labels: list[str]) -> np.ndarray:
 
 
 def _clash_message(
-    name: str, lines: np.ndarray, products: np.ndarray, table: Table, first: np.ndarray
+    name: str, lines: _Slice, products: Coded, table: Table, first: np.ndarray
 ) -> Callable[[int], str]:
     def message(r: int) -> str:
         return (
@@ -186,16 +220,19 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
     problems = _Problems(table)
     n_rows = table.n_rows
 
-    product_text = _strings(table, "product_id")
-    line_text = _strings(table, "line_id")
-    parent_text = _strings(table, "parent_line_id")
-    problems.add(np.flatnonzero(product_text == ""), "product_id", lambda r: "product_id is empty")
-    problems.add(np.flatnonzero(line_text == ""), "line_id", lambda r: "line_id is empty")
+    product_text = _coded(table, "product_id")
+    both = Coded(pa.concat_arrays([table.columns["line_id"], table.columns["parent_line_id"]]))
+    line_code, parent_code = both.codes[:n_rows], both.codes[n_rows:]
+    line_text = _Slice(both, 0)
+    parent_text = _Slice(both, n_rows)
+    problems.add(np.flatnonzero(product_text.empty), "product_id", lambda r: "product_id is empty")
+    problems.add(
+        np.flatnonzero(line_code == both.empty_code), "line_id", lambda r: "line_id is empty"
+    )
     problems.raise_if_any()
 
-    product_code, product_names = _codes(product_text)
-    both, line_names = _codes(np.concatenate([line_text, parent_text]))
-    line_code, parent_code = both[:n_rows], both[n_rows:]
+    product_code, product_names = product_text.codes, product_text.uniques
+    line_names = both.uniques
     width = np.int64(line_names.size + 1)
     key = product_code * width + line_code
     node_of_row, node_keys = pd.factorize(key)
@@ -206,14 +243,13 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
     defining[first] = True
 
     # --- per-row fields ------------------------------------------------------------------
-    is_root_row = parent_text == ""
+    is_root_row = parent_code == both.empty_code
     quantity = _numbers(table, "quantity", problems, ~is_root_row, "quantity")
     unit_value = _numbers(table, "unit_value_usd", problems, defining, "unit_value_usd")
-    type_text = _strings(table, "item_type")
-    type_codes, type_uniques = _codes(type_text)
-    type_table = np.array([ITEM_TYPE_CODE.get(str(u), -1) for u in type_uniques], dtype=np.int8)
-    item_type = type_table[type_codes]
-    bad = np.flatnonzero((item_type < 0) & ((type_text != "") | defining))
+    type_text = _coded(table, "item_type")
+    type_codes = type_text.codes
+    item_type = type_text.lookup(ITEM_TYPE_CODE, -1, np.int8)
+    bad = np.flatnonzero((item_type < 0) & (~type_text.empty | defining))
     problems.add(
         bad,
         "item_type",
@@ -226,9 +262,9 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
     ship_from = _countries(table, "ship_from", problems)
     ship_to = _countries(table, "ship_to", problems)
 
-    element_text = _strings(table, "elements")
-    element_codes, element_uniques = _codes(element_text)
-    parsed = [parse_elements(str(u)) for u in element_uniques]
+    element_text = _coded(table, "elements")
+    element_codes = element_text.codes
+    parsed = [parse_elements(str(u)) for u in element_text.uniques]
     element_table = np.array([m for m, _ in parsed], dtype=np.uint32)
     element_errors = np.array([e is not None for _, e in parsed], dtype=bool)
     elements = element_table[element_codes]
@@ -238,8 +274,8 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
         lambda r: str(parsed[element_codes[r]][1]),
     )
 
-    eccn_text = _strings(table, "eccn")
-    eccn_codes, eccn_uniques = _codes(eccn_text)
+    eccn_text = _coded(table, "eccn")
+    eccn_codes, eccn_uniques = eccn_text.codes, eccn_text.uniques
     eccn_ok = np.array([u == "" or bool(ECCN.match(str(u))) for u in eccn_uniques], dtype=bool)
     problems.add(
         np.flatnonzero(~eccn_ok[eccn_codes]),
@@ -250,12 +286,12 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
     # --- a line on several rows is one item: later rows may repeat or omit, not contradict --
     first_of_row = first[node_of_row]
     for name, values, empty in (
-        ("item_type", type_codes, type_text == ""),
-        ("elements", element_codes, element_text == ""),
+        ("item_type", type_codes, type_text.empty),
+        ("elements", element_codes, element_text.empty),
         ("origin", origin, origin == NONE),
         ("made_in", made_in, made_in == NONE),
         ("tech_origin", tech_origin, tech_origin == NONE),
-        ("eccn", eccn_codes, eccn_text == ""),
+        ("eccn", eccn_codes, eccn_text.empty),
         ("unit_value_usd", np.nan_to_num(unit_value, nan=-1.0), np.isnan(unit_value)),
     ):
         clash = np.flatnonzero(~defining & ~empty & (values != values[first_of_row]))
@@ -341,8 +377,9 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
     problems.raise_if_any()
 
     labels: list[str] = []
-    end_user = _labels(_strings(table, "end_user")[root_row], labels)
-    end_use = _labels(_strings(table, "end_use")[root_row], labels)
+    end_user_text, end_use_text = _coded(table, "end_user"), _coded(table, "end_use")
+    end_user = _labels([end_user_text[int(r)] for r in root_row], labels)
+    end_use = _labels([end_use_text[int(r)] for r in root_row], labels)
     quantity_edges = quantity[edge_rows]
     return Bom(
         product=product_code[first].astype(np.int32),
@@ -354,7 +391,7 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
         tech_origin=tech_origin[first],
         mined_in=mined_in[first],
         unit_value=unit_value[first],
-        eccn=np.where(eccn_text[first] == "", NONE, eccn_codes[first]).astype(np.int32),
+        eccn=np.where(eccn_text.empty[first], NONE, eccn_codes[first]).astype(np.int32),
         node_row=table.rows[first],
         parent=parent32,
         child=child32,

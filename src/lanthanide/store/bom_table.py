@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import yaml
 
@@ -140,6 +140,9 @@ def _cell(value: object) -> str:
 
 
 def _xlsx(path: Path) -> tuple[dict[str, pa.Array], dict[str, int | str], np.ndarray]:
+    # imported here: openpyxl costs ~0.2 s at start-up and only .xlsx input needs it
+    import openpyxl  # noqa: PLC0415
+
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a bad file
@@ -231,7 +234,7 @@ def load_table(path: Path, mapping: dict[str, str] | None = None) -> Table:
     n_rows = int(rows.size)
     if n_rows == 0:
         raise _fail(path, [Problem("the BOM has no lines", str(path), 1)])
-    empty = pa.array([""] * n_rows, type=pa.string())
+    empty = pc.fill_null(pa.nulls(n_rows, pa.string()), "")
     for name in CANONICAL:
         columns.setdefault(name, empty)
     return Table(str(path), columns, position, rows, n_rows)
