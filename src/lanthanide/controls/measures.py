@@ -74,11 +74,13 @@ def _policy(rule: Rule, ctx: Context) -> tuple[Policy, str]:
 def _status_text(rule: Rule, status: Status, on: dt.date, clause: str | None) -> str:
     if status is Status.IN_FORCE:
         return ""
-    if status is Status.SUSPENDED:
-        window = next(w for w in rule.suspensions if w.from_ <= on <= w.until)
+    window = next((w for w in rule.suspensions if w.from_ <= on <= w.until), None)
+    if status is Status.SUSPENDED and window is not None:
         return (
             f" On {on} it is suspended by {window.by} (until {window.until}), so it binds nothing."
         )
+    if status is Status.SUSPENDED:
+        return f" On {on} it is suspended (a user assumption), so it binds nothing."
     if status is Status.UNKNOWN:
         return (
             f" Its status on {on} is unknown (no source says what followed its suspension); "
@@ -90,6 +92,8 @@ def _status_text(rule: Rule, status: Status, on: dt.date, clause: str | None) ->
         return f" It takes effect on {when}, after {on}."
     if status is Status.NOT_YET_ISSUED:
         return f" It was not yet issued on {on} (issued {rule.issued})."
+    if rule.expires is None:
+        return f" On {on} it is {status.value} (a user assumption)."
     return f" It expired after {rule.expires}."
 
 

@@ -117,25 +117,21 @@ def _numbers(
 ) -> np.ndarray:
     """Parse a numeric column; empty cells are NaN; report non-numbers and negative numbers."""
     raw = pc.utf8_trim_whitespace(table.columns[name])
+    empty = np.asarray(pc.equal(raw, "").to_numpy(zero_copy_only=False), dtype=bool)
     try:
-        values = pc.cast(
-            pc.if_else(pc.equal(raw, ""), pa.scalar(None, pa.string()), raw), pa.float64()
-        ).to_numpy(zero_copy_only=False)
-        values = np.asarray(values, dtype=np.float64)
-        text = None
+        cast = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), raw), pa.float64())
+        values = np.asarray(cast.to_numpy(zero_copy_only=False), dtype=np.float64)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        text = np.asarray(raw.to_numpy(zero_copy_only=False), dtype=object)
-        values = pd.to_numeric(pd.Series(text), errors="coerce").to_numpy(dtype=np.float64)
-    empty = np.isnan(values)
-    if text is not None:
-        bad = np.flatnonzero(empty & (text != ""))
-        problems.add(bad, name, lambda r: f"{what} {text[r]!r} is not a number")
-        empty &= text == ""
-    missing = np.flatnonzero(empty & required)
-    problems.add(missing, name, lambda r: f"{what} is empty")
-    finite = ~empty
-    bad = np.flatnonzero(finite & ~np.isfinite(np.where(finite, values, 0.0)))
-    problems.add(bad, name, lambda r: f"{what} {values[r]!r} is not a finite number")
+        text = pd.Series(raw.to_numpy(zero_copy_only=False))
+        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
+    unparsed = np.isnan(values) & ~empty
+    problems.add(
+        np.flatnonzero(unparsed), name, lambda r: f"{what} {raw[r].as_py()!r} is not a number"
+    )
+    problems.add(np.flatnonzero(empty & required), name, lambda r: f"{what} is empty")
+    finite = ~np.isnan(values)
+    bad = np.flatnonzero(finite & np.isinf(values))
+    problems.add(bad, name, lambda r: f"{what} {raw[r].as_py()!r} is not a finite number")
     negative = np.flatnonzero(finite & (np.nan_to_num(values) < 0))
     problems.add(negative, name, lambda r: f"{what} {values[r]:g} is negative")
     result: np.ndarray = values
@@ -249,7 +245,10 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
     type_text = _coded(table, "item_type")
     type_codes = type_text.codes
     item_type = type_text.lookup(ITEM_TYPE_CODE, -1, np.int8)
-    bad = np.flatnonzero((item_type < 0) & (~type_text.empty | defining))
+    problems.add(
+        np.flatnonzero(type_text.empty & defining), "item_type", lambda r: "item_type is empty"
+    )
+    bad = np.flatnonzero((item_type < 0) & ~type_text.empty)
     problems.add(
         bad,
         "item_type",

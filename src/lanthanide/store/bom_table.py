@@ -123,6 +123,12 @@ def _csv(path: Path) -> tuple[dict[str, pa.Array], dict[str, int | str], np.ndar
         if "Row #" in text:
             digits = text.split("Row #", 1)[1].split(":", 1)[0].strip()
             line = int(digits) if digits.isdigit() else None
+        elif "columns, got" in text:
+            # pyarrow quotes the offending row but not its number: find it in the file
+            quoted = text.split("columns, got", 1)[1].split(": ", 1)[-1].splitlines()[0]
+            data = path.read_bytes()
+            at = data.find(quoted.encode("utf-8"))
+            line = data.count(b"\n", 0, at) + 1 if quoted and at >= 0 else None
         problem = Problem(f"malformed CSV: {text.splitlines()[0]}", str(path), line)
         raise _fail(path, [problem]) from error
     columns = {name: table.column(name).combine_chunks() for name in table.column_names}
