@@ -202,72 +202,43 @@ def us_dfars_magnets(rule: Rule, ctx: Context) -> list[Finding]:
     }
     clause = "mine_to_magnet" if phase2 else "melted_produced"
     bad = facts.ranked(ctx.product, covered_magnets)
+    applies: bool | None = False
+    nodes: np.ndarray | None = None
     if bad.size:
-        return [
-            _finding(
-                rule,
-                ctx,
-                clause="melted_produced",
-                applies=True,
-                nodes=bad,
-                sentence=f"{bad.size} NdFeB/SmCo magnet line(s) were melted or produced in a "
-                "covered nation (China, Russia, North Korea, Iran); DoD may not acquire them.",
-            )
-        ]
-    if not phase2:
-        return [
-            _finding(
-                rule,
-                ctx,
-                clause=clause,
-                applies=False,
-                sentence="No NdFeB/SmCo magnet in the product was made in a covered nation.",
-            )
-        ]
-    upstream_mask = facts.mask(
-        f"{rule.id}:upstream",
-        lambda: (
-            (type_mask(list(REE_TYPES))[bom.item_type] & np.isin(bom.origin, nations))
-            | np.isin(bom.mined_in, nations)
-        ),
-    )
-    upstream = facts.ranked(ctx.product, upstream_mask)
-    if upstream.size:
-        return [
-            _finding(
-                rule,
-                ctx,
-                clause=clause,
-                applies=True,
-                nodes=upstream,
-                sentence=f"{upstream.size} rare-earth line(s) were mined, refined or separated "
-                "in a covered nation, prohibited for DoD from 2027-01-01.",
-            )
-        ]
-    blind_mask = facts.mask(
-        f"{rule.id}:blind",
-        lambda: magnets & (facts.x[:, REE_LINES] == 0) & (bom.mined_in == NONE),
-    )
-    blind = facts.ranked(ctx.product, blind_mask)
-    if blind.size:
-        return [
-            _finding(
-                rule,
-                ctx,
-                clause=clause,
-                applies=None,
-                nodes=blind,
-                sentence=f"{blind.size} magnet line(s) give no upstream provenance (no "
-                "rare-earth material lines below them and no mined_in); the mine-to-magnet "
-                "test cannot be decided.",
-            )
-        ]
-    return [
-        _finding(
-            rule,
-            ctx,
-            clause=clause,
-            applies=False,
-            sentence="No magnet or rare-earth line comes from a covered nation.",
+        clause, applies, nodes = "melted_produced", True, bad
+        sentence = (
+            f"{bad.size} NdFeB/SmCo magnet line(s) were melted or produced in a covered nation "
+            "(China, Russia, North Korea, Iran); DoD may not acquire them."
         )
-    ]
+    elif not phase2:
+        sentence = "No NdFeB/SmCo magnet in the product was made in a covered nation."
+    else:
+        upstream_mask = facts.mask(
+            f"{rule.id}:upstream",
+            lambda: (
+                (type_mask(list(REE_TYPES))[bom.item_type] & np.isin(bom.origin, nations))
+                | np.isin(bom.mined_in, nations)
+            ),
+        )
+        blind_mask = facts.mask(
+            f"{rule.id}:blind",
+            lambda: magnets & (facts.x[:, REE_LINES] == 0) & (bom.mined_in == NONE),
+        )
+        upstream = facts.ranked(ctx.product, upstream_mask)
+        blind = facts.ranked(ctx.product, blind_mask)
+        if upstream.size:
+            applies, nodes = True, upstream
+            sentence = (
+                f"{upstream.size} rare-earth line(s) were mined, refined or separated in a "
+                "covered nation, prohibited for DoD from 2027-01-01."
+            )
+        elif blind.size:
+            applies, nodes = None, blind
+            sentence = (
+                f"{blind.size} magnet line(s) give no upstream provenance (no rare-earth "
+                "material lines below them and no mined_in); the mine-to-magnet test cannot be "
+                "decided."
+            )
+        else:
+            sentence = "No magnet or rare-earth line comes from a covered nation."
+    return [_finding(rule, ctx, clause=clause, applies=applies, nodes=nodes, sentence=sentence)]
