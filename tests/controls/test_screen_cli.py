@@ -115,3 +115,18 @@ def test_timeline_lists_every_measure(capsys: pytest.CaptureFixture[str]) -> Non
 def test_help_names_the_commands() -> None:
     result = CliRunner().invoke(app, ["--help"])
     assert "screen" in result.output and "timeline" in result.output
+
+
+def test_lines_file_has_one_row_per_item_with_shares(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+
+    target = tmp_path / "lines.csv"
+    code, _, _ = run(["screen", str(MOTOR), "--format", "json", "--lines", str(target)], capsys)
+    assert code == 0
+    rows = {r["line_id"]: r for r in csv.DictReader(target.open(encoding="utf-8"))}
+    assert len(rows) == 8  # 9 rows, one shared line
+    assert float(rows["DY"]["cn_controlled_share"]) == 1.0
+    assert float(rows["MAG"]["cn_controlled_content_usd"]) == 40 * 0.08
+    assert float(rows["M"]["cn_controlled_share"]) == 40 * 0.08 / 1200

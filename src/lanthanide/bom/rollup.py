@@ -63,11 +63,11 @@ class Plan:
     up_child: I32
     up_edge: I64  # original edge index, to reorder quantities and weights
     up_slices: list[tuple[int, int, I64, I32]]  # (start, stop, segment starts, unique parents)
-    # top-down: edges sorted by (parent level asc, child)
+    # top-down: edges grouped by parent level ascending (order within a level is free)
     down_parent: I32
     down_child: I32
     down_edge: I64
-    down_slices: list[tuple[int, int, I64, I32]]
+    down_slices: list[tuple[int, int]]
 
 
 def _segments(keys: npt.NDArray[np.int32], start: int, stop: int) -> tuple[I64, I32]:
@@ -80,12 +80,15 @@ def _segments(keys: npt.NDArray[np.int32], start: int, stop: int) -> tuple[I64, 
 
 
 def plan(n: int, parent: I32, child: I32, level: I32) -> Plan:
-    """Sort the edges once; the plan is reused for every value column and pass."""
-    plevel = level[parent]
-    up = np.lexsort((parent, -plevel)).astype(np.int64)
-    down = np.lexsort((child, plevel)).astype(np.int64)
+    """Sort the edges once; the plan is reused for every value column and pass.
+
+    Levels are small integers, so the level sorts are stable radix sorts on int16 keys.
+    """
+    plevel = level[parent].astype(np.int16)
+    by_parent = np.argsort(parent, kind="stable")
+    up = by_parent[np.argsort(-plevel[by_parent], kind="stable")].astype(np.int64)
+    down = np.argsort(plevel, kind="stable").astype(np.int64)
     up_parent, up_child = parent[up], child[up]
-    down_parent, down_child = parent[down], child[down]
     top = int(level.max(initial=0))
     up_levels, down_levels = plevel[up], plevel[down]
     up_slices = []
@@ -98,16 +101,15 @@ def plan(n: int, parent: I32, child: I32, level: I32) -> Plan:
     for lvl in range(top + 1):
         start, stop = np.searchsorted(down_levels, [lvl, lvl + 1])
         if stop > start:
-            starts, keys = _segments(down_child, int(start), int(stop))
-            down_slices.append((int(start), int(stop), starts, keys))
+            down_slices.append((int(start), int(stop)))
     return Plan(
         n=n,
         up_parent=up_parent,
         up_child=up_child,
         up_edge=up,
         up_slices=up_slices,
-        down_parent=down_parent,
-        down_child=down_child,
+        down_parent=parent[down],
+        down_child=child[down],
         down_edge=down,
         down_slices=down_slices,
     )
@@ -142,11 +144,13 @@ def multipliers(p: Plan, seed: F64, weights: F64) -> F64:
     """Top-down: m = seed + A_keepᵀ m, the extended quantity of each node per unit of its root.
 
     With `seed` one at each root, `m[i] * b[i]` is node i's contribution to its root's roll-up
-    total, so the contributions of a product's nodes sum to its rolled-up value.
+    total, so the contributions of a product's nodes sum to its rolled-up value. A parent's
+    multiplier is final once every lower level is done; children are summed with `bincount`.
     """
     m = seed.copy()
-    parent = p.down_parent
-    for start, stop, starts, children in p.down_slices:
+    parent, child = p.down_parent, p.down_child
+    for start, stop in p.down_slices:
         contrib = weights[start:stop] * m[parent[start:stop]]
-        m[children] += np.add.reduceat(contrib, starts, axis=0)
+        for k in range(m.shape[1]):
+            m[:, k] += np.bincount(child[start:stop], weights=contrib[:, k], minlength=p.n)
     return m

@@ -15,12 +15,14 @@ from lanthanide.controls import Defaults, parse_assumptions
 from lanthanide.controls import screen as run_screen
 from lanthanide.controls import timeline as run_timeline
 from lanthanide.controls.rule import RuleSet, Status
+from lanthanide.controls.screening import facts_for
 from lanthanide.errors import InvalidInput, Problem
 from lanthanide.report import screening as render
+from lanthanide.report.lines import lines_csv
 from lanthanide.report.screening_html import screening_html, timeline_html
 from lanthanide.store.bom_reader import read_bom
 from lanthanide.store.datasets import sha256_file
-from lanthanide.store.files import atomic_write_text
+from lanthanide.store.files import atomic_write_bytes, atomic_write_text
 from lanthanide.store.rules import shipped_rules
 
 
@@ -117,6 +119,10 @@ def screen(
     ] = None,
     format: FormatOpt = Format.table,
     out: Out = None,
+    lines: Annotated[
+        Path | None,
+        typer.Option("--lines", help="Also write per-line roll-ups and shares (CSV) here."),
+    ] = None,
 ) -> None:
     """Does each product of a BOM need an export licence on a date, and why.
 
@@ -135,13 +141,18 @@ def screen(
     inputs = {f"bom:{bom.name}": sha256_file(bom)}
     if columns is not None:
         inputs[f"columns:{columns.name}"] = sha256_file(columns)
-    result = run_screen(parsed, rules, on, defaults=defaults, assumptions=assumed, inputs=inputs)
+    facts = facts_for(parsed, rules)
+    result = run_screen(
+        parsed, rules, on, defaults=defaults, assumptions=assumed, inputs=inputs, facts=facts
+    )
     text = {
         Format.json: render.screening_json,
         Format.csv: render.screening_csv,
         Format.table: render.screening_table,
         Format.html: screening_html,
     }[format](result)
+    if lines is not None:
+        atomic_write_bytes(lines, lines_csv(facts))
     _emit(text, out)
 
 

@@ -41,6 +41,11 @@ def _country(value: str | None) -> int:
     return COUNTRY_CODE[value.upper()] if value else NONE
 
 
+def facts_for(bom: Bom, rules: RuleSet) -> Facts:
+    """The roll-ups of a BOM under the shipped Annex 1 scope (per line and per product)."""
+    return compute_facts(bom, rules.rules[EXTRATERRITORIAL])
+
+
 def _resourcing(facts: Facts, rules: RuleSet, product: int) -> ResourcingResult | None:
     rule = rules.rules[EXTRATERRITORIAL]
     threshold = rule.thresholds["cn_controlled_share"]
@@ -75,14 +80,16 @@ def screen(
     defaults: Defaults | None = None,
     assumptions: Mapping[str, Status] | None = None,
     inputs: Mapping[str, str] | None = None,
+    facts: Facts | None = None,
 ) -> Screening:
     """Determination, findings and re-sourcing for every product of `bom` on date `on`.
 
-    `inputs` (file name -> sha256) is recorded in the receipt with the rule hashes.
+    `inputs` (file name -> sha256) is recorded in the receipt with the rule hashes. Pass
+    `facts` (from `facts_for`) to reuse roll-ups the caller also wants per line.
     """
     defaults = defaults or Defaults()
     assumed = dict(assumptions or {})
-    facts = compute_facts(bom, rules.rules[EXTRATERRITORIAL])
+    facts = facts or facts_for(bom, rules)
     cn_share = facts.share(CN_CONTENT)
     us_share = facts.share(US_CONTENT)
     ship_from = np.where(bom.ship_from >= 0, bom.ship_from, _country(defaults.ship_from))

@@ -234,7 +234,10 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
     node_of_row, node_keys = pd.factorize(key)
     node_of_row = node_of_row.astype(np.int64)
     n = int(node_keys.size)
-    first = np.flatnonzero(~pd.Series(node_of_row).duplicated().to_numpy())
+    # factorize numbers nodes in order of first appearance: a row is a node's first row
+    # exactly when its code exceeds every code before it
+    running = np.maximum.accumulate(node_of_row)
+    first = np.flatnonzero(np.concatenate(([True], running[1:] > running[:-1])))
     defining = np.zeros(n_rows, dtype=bool)
     defining[first] = True
 
@@ -349,8 +352,11 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
     )
     problems.raise_if_any()
 
-    parent32 = parent_node.astype(np.int32)
-    child32 = child_node.astype(np.int32)
+    # edges sorted by parent once: the level and roll-up sorts then run on sorted input
+    by_parent = np.argsort(parent_node, kind="stable")
+    edge_rows = edge_rows[by_parent]
+    parent32 = parent_node[by_parent].astype(np.int32)
+    child32 = child_node[by_parent].astype(np.int32)
     level = levels(n, parent32, child32)
     cyclic = np.flatnonzero(level[child32] < 0)
     problems.add(
