@@ -1,0 +1,148 @@
+"""The numbers a screening needs, computed once for all products with array operations.
+
+Three value columns are rolled up the BOM, each with its own stopping rule (a counted line counts
+whole and what it contains is not counted again):
+
+0. China-origin controlled rare-earth content (Ann. 61 Annex 1 Part I items made in China);
+1. US-origin controlled content (US-origin lines with an ECCN other than EAR99);
+2. the same plus US-origin lines with no ECCN (to tell when a missing ECCN could decide);
+3. a count of rare-earth material lines below each item (DFARS upstream provenance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from lanthanide.bom.model import (
+    COUNTRY_CODE,
+    F64,
+    I16,
+    I64,
+    NONE,
+    Bom,
+    element_mask,
+    type_mask,
+)
+from lanthanide.bom.rollup import Plan, down_weights, multipliers, plan, rollup, up_weights
+from lanthanide.controls.rule import Rule
+
+CN, US = COUNTRY_CODE["CN"], COUNTRY_CODE["US"]
+CN_CONTENT, US_CONTENT, US_CONTENT_OR_UNCLASSIFIED, REE_LINES = 0, 1, 2, 3
+REE_TYPES = ("ree_metal", "ree_alloy", "ree_oxide", "ree_compound")
+
+Mask = npt.NDArray[np.bool_]
+
+
+def scope_mask(
+    bom: Bom, elements: list[str], item_types: list[str], if_elements: dict[str, list[str]]
+) -> Mask:
+    """Nodes whose item type is listed and which contain a listed element."""
+    listed = element_mask(elements)
+    hit = type_mask(item_types)[bom.item_type] & ((bom.elements & np.uint32(listed)) != 0)
+    for name, symbols in if_elements.items():
+        hit |= type_mask([name])[bom.item_type] & (
+            (bom.elements & np.uint32(element_mask(symbols))) != 0
+        )
+    return np.asarray(hit, dtype=bool)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Rolled-up values, per-node contributions and per-product groupings of one BOM."""
+
+    bom: Bom
+    plan: Plan
+    value: F64  # (P,) product value (top line unit value)
+    made: I16  # (n,) where each item was made
+    cn_part_i: Mask  # (n,) counted China-origin controlled RE items
+    us_controlled: Mask
+    us_unclassified: Mask
+    x: F64  # (n, 4) rolled-up columns
+    contribution: F64  # (n, 4) node contribution to its product's total
+    by_product: I64  # nodes sorted by product
+    product_start: I64  # (P + 1,) slices into by_product
+    memo: dict[str, Mask] = field(default_factory=dict)
+
+    def mask(self, key: str, make: Callable[[], Mask]) -> Mask:
+        """A node mask computed once per screening (the per-product loop only slices it)."""
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = make()
+        return found
+
+    def share(self, column: int) -> F64:
+        """Per product: rolled-up column value / product value."""
+        return np.asarray(self.x[self.bom.root, column] / self.value, dtype=np.float64)
+
+    def line_share(self, column: int) -> F64:
+        """Per line: rolled-up column value / the line's own unit value (NaN where zero)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = self.x[:, column] / self.bom.unit_value
+        return np.where(self.bom.unit_value > 0, out, np.nan)
+
+    def nodes(self, product: int) -> I64:
+        return self.by_product[self.product_start[product] : self.product_start[product + 1]]
+
+    def any_per_product(self, mask: Mask) -> Mask:
+        counts = np.bincount(self.bom.product[mask], minlength=self.bom.n_products)
+        return np.asarray(counts > 0, dtype=bool)
+
+    def ranked(self, product: int, mask: Mask, column: int | None = None) -> I64:
+        """Nodes of a product where `mask`, largest contribution in `column` first."""
+        nodes = self.nodes(product)
+        hit = nodes[mask[nodes]]
+        if column is None or hit.size < 2:
+            return hit
+        return hit[np.argsort(-self.contribution[hit, column], kind="stable")]
+
+
+def compute_facts(bom: Bom, extraterritorial: Rule) -> Facts:
+    """Roll up all value columns of a BOM (the hot path: array operations only)."""
+    n = bom.n_nodes
+    scope = extraterritorial.scope
+    part_i = scope_mask(bom, scope.part_i_elements, scope.part_i_item_types, {})
+    cn_part_i = part_i & (bom.origin == CN)
+    ear99 = [i for i, name in enumerate(bom.eccn_names) if name == "EAR99"]
+    classified = (bom.eccn != NONE) & ~np.isin(bom.eccn, ear99)
+    us_origin = bom.origin == US
+    us_controlled = us_origin & classified
+    us_unclassified = us_origin & (bom.eccn == NONE)
+    ree = type_mask(list(REE_TYPES))[bom.item_type]
+
+    b = np.zeros((n, 4), dtype=np.float64)
+    b[:, CN_CONTENT] = np.where(cn_part_i, bom.unit_value, 0.0)
+    b[:, US_CONTENT] = np.where(us_controlled, bom.unit_value, 0.0)
+    b[:, US_CONTENT_OR_UNCLASSIFIED] = np.where(us_controlled | us_unclassified, bom.unit_value, 0)
+    b[:, REE_LINES] = ree
+    keep = np.ones((n, 4), dtype=bool)
+    keep[:, CN_CONTENT] = ~cn_part_i
+    keep[:, US_CONTENT] = ~us_controlled
+    keep[:, US_CONTENT_OR_UNCLASSIFIED] = ~(us_controlled | us_unclassified)
+
+    p = plan(n, bom.parent, bom.child, bom.level)
+    x = rollup(p, b, up_weights(p, bom.quantity, keep))
+    # contributions are needed for the two value columns only (deciding lines, re-sourcing)
+    seed = np.zeros((n, 2), dtype=np.float64)
+    seed[bom.root] = 1.0
+    m = multipliers(p, seed, down_weights(p, bom.quantity, keep[:, :2]))
+    contribution = np.zeros((n, 4), dtype=np.float64)
+    contribution[:, :2] = m * b[:, :2]
+    by_product = np.argsort(bom.product, kind="stable").astype(np.int64)
+    start = np.searchsorted(bom.product[by_product], np.arange(bom.n_products + 1))
+    return Facts(
+        bom=bom,
+        plan=p,
+        value=bom.unit_value[bom.root],
+        made=bom.made_in_or_origin(),
+        cn_part_i=cn_part_i,
+        us_controlled=us_controlled,
+        us_unclassified=us_unclassified,
+        x=x,
+        contribution=contribution,
+        by_product=by_product,
+        product_start=start.astype(np.int64),
+    )

@@ -1,0 +1,151 @@
+"""Shared pieces of every measure evaluation: the product context and building a finding.
+
+A finding carries the status on the date (from `status`), the policy row that matched, the
+deciding lines and one plain sentence; `cn_measures` and `us_measures` decide `applies`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from lanthanide.bom.model import COUNTRIES, ITEM_TYPES, NONE
+from lanthanide.controls.facts import (
+    Facts,
+)
+from lanthanide.controls.result import Finding, Line, binding
+from lanthanide.controls.rule import Policy, Rule, Status
+from lanthanide.controls.status import status_on
+
+#: deciding lines listed per finding (the total count is always given)
+MAX_LINES = 10
+
+
+@dataclass(frozen=True)
+class Context:
+    """One product on one date, with its shipment facts resolved (BOM, else CLI default)."""
+
+    facts: Facts
+    product: int
+    on: dt.date
+    ship_from: int
+    ship_to: int
+    end_user: str | None
+    end_use: str | None
+    assumptions: Mapping[str, Status]
+
+    @property
+    def root(self) -> int:
+        return int(self.facts.bom.root[self.product])
+
+    @property
+    def value(self) -> float:
+        return float(self.facts.value[self.product])
+
+    def country(self, code: int) -> str | None:
+        return COUNTRIES[code] if code != NONE else None
+
+
+def _policy(rule: Rule, ctx: Context) -> tuple[Policy, str]:
+    for row in rule.policy.rules:
+        if row.from_ is not None and ctx.on < row.from_:
+            continue
+        if row.end_users and ctx.end_user not in row.end_users:
+            continue
+        if row.end_uses and ctx.end_use not in row.end_uses:
+            continue
+        if row.ship_from and ctx.country(ctx.ship_from) not in row.ship_from:
+            continue
+        return row.policy, row.note
+    return rule.policy.default, ""
+
+
+def _status_text(rule: Rule, status: Status, on: dt.date, clause: str | None) -> str:
+    if status is Status.IN_FORCE:
+        return ""
+    window = next((w for w in rule.suspensions if w.from_ <= on <= w.until), None)
+    if status is Status.SUSPENDED and window is not None:
+        return (
+            f" On {on} it is suspended by {window.by} (until {window.until}), so it binds nothing."
+        )
+    if status is Status.SUSPENDED:
+        return f" On {on} it is suspended (a user assumption), so it binds nothing."
+    if status is Status.UNKNOWN:
+        return (
+            f" Its status on {on} is unknown (no source says what followed its suspension); "
+            f"to decide, state an assumption such as --assume {rule.id}=in_force."
+        )
+    if status is Status.ISSUED_NOT_EFFECTIVE:
+        part = rule.clause(clause) if clause else None
+        when = part.effective if part else rule.effective
+        return f" It takes effect on {when}, after {on}."
+    if status is Status.NOT_YET_ISSUED:
+        return f" It was not yet issued on {on} (issued {rule.issued})."
+    if rule.expires is None:
+        return f" On {on} it is {status.value} (a user assumption)."
+    return f" It expired after {rule.expires}."
+
+
+def _lines(ctx: Context, nodes: np.ndarray, column: int | None) -> tuple[list[Line], int]:
+    bom = ctx.facts.bom
+    out = []
+    for node in nodes[:MAX_LINES]:
+        i = int(node)
+        value = float(ctx.facts.contribution[i, column]) if column is not None else 0.0
+        out.append(
+            Line(
+                line_id=bom.line_label(i),
+                file_line=int(bom.node_row[i]),
+                item_type=ITEM_TYPES[int(bom.item_type[i])],
+                origin=COUNTRIES[int(bom.origin[i])],
+                value_usd=value,
+            )
+        )
+    return out, int(nodes.size)
+
+
+def make_finding(
+    rule: Rule,
+    ctx: Context,
+    *,
+    applies: bool | None,
+    sentence: str,
+    clause: str | None = None,
+    nodes: np.ndarray | None = None,
+    column: int | None = None,
+    value: float | None = None,
+    threshold: float | None = None,
+    comparison: str | None = None,
+    policy: Policy | None = None,
+) -> Finding:
+    status = status_on(rule, ctx.on, clause, ctx.assumptions)
+    chosen, note = _policy(rule, ctx)
+    lines, total = _lines(ctx, nodes, column) if nodes is not None else ([], 0)
+    text = sentence
+    if applies and note:
+        text += f" Policy note: {note}."
+    if applies is False and status is Status.UNKNOWN:
+        text += f" (Its status on {ctx.on} is unknown.)"
+    elif applies is False and status is not Status.IN_FORCE:
+        text += f" (Status on {ctx.on}: {status.value}.)"
+    else:
+        text += _status_text(rule, status, ctx.on, clause)
+    return Finding(
+        measure=rule.id,
+        clause=clause,
+        status=status,
+        assumed=rule.id in ctx.assumptions,
+        applies=applies,
+        binding=binding(status, applies),
+        policy=policy or (chosen if applies is not False else Policy.NONE),
+        value=value,
+        threshold=threshold,
+        comparison=comparison,
+        deciding_lines=lines,
+        deciding_lines_total=total,
+        sentence=text,
+        source_url=rule.source_url,
+    )

@@ -1,0 +1,119 @@
+"""The screening result: per product a determination, findings per measure, and re-sourcing.
+
+These models are the JSON contract of `lanthanide screen --format json`:
+`{"receipt": {...}, "products": [{"product_id", "determination", "cn_controlled_share",
+"findings": [{"measure", "status", "applies", "policy", ...}], "resourcing": ...}]}`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from lanthanide.controls.rule import Policy, Status
+from lanthanide.receipt import Receipt
+
+
+class Determination(StrEnum):
+    """The overall answer for one product on one date."""
+
+    LICENCE_REQUIRED = "licence_required"
+    NO_LICENCE_REQUIRED = "no_licence_required"
+    PROHIBITED = "prohibited"
+    UNKNOWN = "unknown"
+
+
+class Line(BaseModel):
+    """A BOM line that decided a finding, with where it is in the file."""
+
+    line_id: str
+    file_line: int
+    item_type: str
+    origin: str
+    value_usd: float = Field(description="the line's contribution to the computed value, USD")
+
+
+class Finding(BaseModel):
+    """One measure (or clause) tested against one product."""
+
+    measure: str
+    clause: str | None = None
+    status: Status
+    assumed: bool = Field(description="status comes from a user --assume")
+    applies: bool | None = Field(
+        description="the product falls within the measure's scope and threshold; "
+        "null when a fact the test needs is missing from the BOM"
+    )
+    binding: bool | None = Field(
+        description="applies and in force on the date; null when status or applies is unknown"
+    )
+    policy: Policy
+    value: float | None = None
+    threshold: float | None = None
+    comparison: str | None = None
+    deciding_lines: list[Line] = Field(default_factory=list)
+    deciding_lines_total: int = 0
+    sentence: str
+    source_url: str
+
+
+class ResourcingResult(BaseModel):
+    """Fewest lines to move to a non-Chinese source to bring the share under the threshold."""
+
+    measure: str
+    threshold: float
+    share_before: float
+    share_after: float
+    moved_value_usd: float
+    lines: list[str]
+    lines_total: int
+
+
+class ProductResult(BaseModel):
+    """Everything screened for one product."""
+
+    product_id: str
+    determination: Determination
+    value_usd: float
+    cn_controlled_share: float
+    us_controlled_share: float
+    ship_from: str | None
+    ship_to: str | None
+    end_user: str | None
+    end_use: str | None
+    findings: list[Finding]
+    resourcing: ResourcingResult | None = None
+
+
+class Screening(BaseModel):
+    """A whole screening run: the receipt and one result per product."""
+
+    receipt: Receipt
+    products: list[ProductResult]
+
+
+def determine(findings: list[Finding]) -> Determination:
+    """Combine findings: prohibited > licence_required > unknown > no_licence_required."""
+    binding = [f for f in findings if f.binding]
+    if any(f.policy is Policy.PROHIBITED for f in binding):
+        return Determination.PROHIBITED
+    if binding:
+        return Determination.LICENCE_REQUIRED
+    if any(f.binding is None for f in findings):
+        return Determination.UNKNOWN
+    return Determination.NO_LICENCE_REQUIRED
+
+
+def binding(status: Status, applies: bool | None) -> bool | None:
+    """Whether a finding binds: applies and in force; unknown if either is unknown."""
+    if applies is False or status in {
+        Status.NOT_YET_ISSUED,
+        Status.ISSUED_NOT_EFFECTIVE,
+        Status.SUSPENDED,
+        Status.EXPIRED,
+    }:
+        return False
+    if applies is None or status is Status.UNKNOWN:
+        return None
+    return True
