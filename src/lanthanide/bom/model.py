@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from lanthanide.bom.countries import ISO_ALPHA2
+from lanthanide.countries import ISO_ALPHA2
 
 I8 = npt.NDArray[np.int8]
 I16 = npt.NDArray[np.int16]
