@@ -125,7 +125,8 @@ def test_lines_file_has_one_row_per_item_with_shares(
     target = tmp_path / "lines.csv"
     code, _, _ = run(["screen", str(MOTOR), "--format", "json", "--lines", str(target)], capsys)
     assert code == 0
-    rows = {r["line_id"]: r for r in csv.DictReader(target.open(encoding="utf-8"))}
+    with target.open(encoding="utf-8") as handle:
+        rows = {r["line_id"]: r for r in csv.DictReader(handle)}
     assert len(rows) == 8  # 9 rows, one shared line
     assert float(rows["DY"]["cn_controlled_share"]) == 1.0
     assert float(rows["MAG"]["cn_controlled_content_usd"]) == 40 * 0.08
