@@ -47,7 +47,7 @@ def test_csv_json_and_xlsx_read_alike(tmp_path: Path) -> None:
 def test_shared_line_is_one_item_with_two_parents(tmp_path: Path) -> None:
     bom = read_bom(write_bom(tmp_path / "bom.csv", ROWS))
     assert bom.n_nodes == 5 and bom.parent.size == 5
-    magnet = [i for i in range(bom.n_nodes) if bom.line_label(i) == "MAG"][0]
+    magnet = next(i for i in range(bom.n_nodes) if bom.line_label(i) == "MAG")
     assert sorted(bom.quantity[bom.child == magnet].tolist()) == [1.0, 2.0]
     assert bom.level[magnet] == 2 and bom.label_names == ("civil",)
 

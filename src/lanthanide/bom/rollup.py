@@ -158,6 +158,8 @@ def multipliers(p: Plan, seed: F64, weights: F64) -> F64:
         for start, stop in p.down_slices:
             contrib = np.take(column, parent[start:stop])
             contrib *= w[start:stop]
-            column += np.bincount(child[start:stop], weights=contrib, minlength=p.n)
+            np.add(
+                column, np.bincount(child[start:stop], weights=contrib, minlength=p.n), out=column
+            )
     out: F64 = mt.T
     return out
