@@ -274,3 +274,12 @@ def test_dfars_mine_to_magnet_from_2027_01_01(tmp_path: Path) -> None:
     assert det(run(tmp_path, clean, "2027-01-01", **use)) == "no_licence_required"
     blind = actuator("JP", None)
     assert det(run(tmp_path, blind, "2027-01-01", **use)) == "unknown"
+
+
+def test_shipment_within_one_country_is_not_an_export(tmp_path: Path) -> None:
+    assume = ("CN-MOFCOM-2025-61=in_force",)
+    result = run(tmp_path, motor(), "2026-11-28", assume=assume, ship_to="DE")
+    assert finding(result, "CN-MOFCOM-2025-61", "de_minimis")["applies"] is False
+    assert det(result) == "no_licence_required"
+    magnet = run(tmp_path, DY_MAGNET, "2026-06-01", ship_to="CN")
+    assert finding(magnet, "CN-MOFCOM-2025-18")["applies"] is False
