@@ -59,8 +59,8 @@ def cn_listed_items(rule: Rule, ctx: Context) -> list[Finding]:
                 ctx,
                 applies=True,
                 nodes=np.array([root]),
-                sentence=f"The product is a listed {kind} containing {names} elements exported "
-                f"from China, so each export needs a MOFCOM dual-use licence.",
+                sentence=f"The product is a listed item ({kind} with {names} content) exported "
+                "from China, so each export needs a MOFCOM dual-use licence.",
             )
         ]
     inside = facts.ranked(ctx.product, listed)
