@@ -20,7 +20,7 @@ def line(  # noqa: PLR0917 (positional order mirrors the CSV columns in tests)
     parent: str = "",
     item_type: str = "component",
     origin: str = "DE",
-    value: float = 10.0,
+    value: float | str = 10.0,
     quantity: float = 1.0,
     product: str = "P1",
     **extra: Any,

@@ -274,3 +274,37 @@ def test_dfars_mine_to_magnet_from_2027_01_01(tmp_path: Path) -> None:
     assert det(run(tmp_path, clean, "2027-01-01", **use)) == "no_licence_required"
     blind = actuator("JP", None)
     assert det(run(tmp_path, blind, "2027-01-01", **use)) == "unknown"
+
+
+def test_shipment_within_one_country_is_not_an_export(tmp_path: Path) -> None:
+    assume = ("CN-MOFCOM-2025-61=in_force",)
+    result = run(tmp_path, motor(), "2026-11-28", assume=assume, ship_to="DE")
+    assert finding(result, "CN-MOFCOM-2025-61", "de_minimis")["applies"] is False
+    assert det(result) == "no_licence_required"
+    magnet = run(tmp_path, DY_MAGNET, "2026-06-01", ship_to="CN")
+    assert finding(magnet, "CN-MOFCOM-2025-18")["applies"] is False
+
+
+# --- CN-MOFCOM-2025-62 and CN-TECH-2023 ---------------------------------------------------------
+
+
+def test_catch_all_for_goods_bound_for_overseas_magnet_making(tmp_path: Path) -> None:
+    furnace = [line("FURN", item_type="finished_good", origin="CN", value=200000)]
+    use = {"ship_from": "CN", "ship_to": "VN", "end_use": "magnet_manufacturing"}
+
+    def status_and_det(day: str) -> tuple[object, str]:
+        result = run(tmp_path, furnace, day, **use)
+        return finding(result, "CN-MOFCOM-2025-62")["status"], det(result)
+
+    assert status_and_det("2025-10-08") == ("not_yet_issued", "no_licence_required")
+    assert status_and_det("2025-10-09") == ("in_force", "licence_required")
+    assert status_and_det("2025-11-07") == ("suspended", "no_licence_required")
+    assert status_and_det("2026-11-11") == ("unknown", "unknown")
+    civil = run(tmp_path, furnace, "2025-10-09", ship_from="CN", ship_to="VN", end_use="civil")
+    assert finding(civil, "CN-MOFCOM-2025-62")["applies"] is False
+
+
+def test_technology_catalogue_never_binds_a_bom_of_goods(tmp_path: Path) -> None:
+    for day in ("2023-12-20", "2023-12-21", "2026-11-28"):
+        result = run(tmp_path, DY_MAGNET, day, ship_to="US")
+        assert finding(result, "CN-TECH-2023")["applies"] is False

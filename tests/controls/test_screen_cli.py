@@ -125,10 +125,19 @@ def test_lines_file_has_one_row_per_item_with_shares(
     target = tmp_path / "lines.csv"
     code, _, _ = run(["screen", str(MOTOR), "--format", "json", "--lines", str(target)], capsys)
     assert code == 0
-    rows = {
-        r["line_id"]: r for r in csv.DictReader(target.read_text(encoding="utf-8").splitlines())
-    }
+    with target.open(encoding="utf-8") as handle:
+        rows = {r["line_id"]: r for r in csv.DictReader(handle)}
     assert len(rows) == 8  # 9 rows, one shared line
     assert float(rows["DY"]["cn_controlled_share"]) == 1.0
     assert float(rows["MAG"]["cn_controlled_content_usd"]) == 40 * 0.08
     assert float(rows["M"]["cn_controlled_share"]) == 40 * 0.08 / 1200
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "html"])
+def test_timeline_formats(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    code, out, _ = run(
+        ["timeline", "--as-of", "2026-11-28", "--format", fmt, "--assume", "US-EAR-734.4=expired"],
+        capsys,
+    )
+    assert code == 0
+    assert "CN-MOFCOM-2025-61" in out and "unknown" in out

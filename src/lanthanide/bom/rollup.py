@@ -116,28 +116,32 @@ def plan(n: int, parent: I32, child: I32, level: I32) -> Plan:
 
 
 def up_weights(p: Plan, quantity: F64, keep: npt.NDArray[np.bool_]) -> F64:
-    """Per-edge, per-column weights `quantity * keep[parent]` in bottom-up order.
+    """Per-column, per-edge weights `quantity * keep[parent]` in bottom-up order, shape (k, E).
 
-    `keep` is (n, k): False where a node stops the roll-up of column k.
+    `keep` is (n, k): False where a node stops the roll-up of column k. Columns are stored
+    contiguously so each pass gathers and reduces one flat array at a time.
     """
-    out: F64 = quantity[p.up_edge][:, None] * keep[p.up_parent]
+    out: F64 = keep.T[:, p.up_parent] * quantity[p.up_edge]
     return out
 
 
 def down_weights(p: Plan, quantity: F64, keep: npt.NDArray[np.bool_]) -> F64:
-    """The same weights in top-down order (for `multipliers`)."""
-    out: F64 = quantity[p.down_edge][:, None] * keep[p.down_parent]
+    """The same weights in top-down order (for `multipliers`), shape (k, E)."""
+    out: F64 = keep.T[:, p.down_parent] * quantity[p.down_edge]
     return out
 
 
 def rollup(p: Plan, b: F64, weights: F64) -> F64:
-    """Solve X = b + A_keep X bottom-up; `b` is (n, k), `weights` (E, k) from `edge_weights`."""
-    x = b.copy()
+    """Solve X = b + A_keep X bottom-up; `b` is (n, k), `weights` (k, E) from `up_weights`."""
+    xt = np.array(b.T, order="C")
     child = p.up_child
-    for start, stop, starts, parents in p.up_slices:
-        contrib = weights[start:stop] * x[child[start:stop]]
-        x[parents] += np.add.reduceat(contrib, starts, axis=0)
-    return x
+    for column, w in zip(xt, weights, strict=True):
+        for start, stop, starts, parents in p.up_slices:
+            gathered = np.take(column, child[start:stop])
+            gathered *= w[start:stop]
+            column[parents] += np.add.reduceat(gathered, starts)
+    out: F64 = xt.T
+    return out
 
 
 def multipliers(p: Plan, seed: F64, weights: F64) -> F64:
@@ -146,11 +150,16 @@ def multipliers(p: Plan, seed: F64, weights: F64) -> F64:
     With `seed` one at each root, `m[i] * b[i]` is node i's contribution to its root's roll-up
     total, so the contributions of a product's nodes sum to its rolled-up value. A parent's
     multiplier is final once every lower level is done; children are summed with `bincount`.
+    `weights` is (k, E) from `down_weights`.
     """
-    m = seed.copy()
+    mt = np.array(seed.T, order="C")
     parent, child = p.down_parent, p.down_child
-    for start, stop in p.down_slices:
-        contrib = weights[start:stop] * m[parent[start:stop]]
-        for k in range(m.shape[1]):
-            m[:, k] += np.bincount(child[start:stop], weights=contrib[:, k], minlength=p.n)
-    return m
+    for column, w in zip(mt, weights, strict=True):
+        for start, stop in p.down_slices:
+            contrib = np.take(column, parent[start:stop])
+            contrib *= w[start:stop]
+            np.add(
+                column, np.bincount(child[start:stop], weights=contrib, minlength=p.n), out=column
+            )
+    out: F64 = mt.T
+    return out

@@ -16,6 +16,17 @@ from lanthanide.controls.result import Finding
 from lanthanide.controls.rule import Rule
 
 
+def _not_exported(rule: Rule, ctx: Context, clause: str | None = None) -> Finding:
+    where = ctx.country(ctx.ship_from)
+    return _finding(
+        rule,
+        ctx,
+        clause=clause,
+        applies=False,
+        sentence=f"The product ships within {where} (ship_from = ship_to): not an export.",
+    )
+
+
 def cn_listed_items(rule: Rule, ctx: Context) -> list[Finding]:
     """Ann. 18 / 57: exporting a listed item (metal, oxide, target, listed magnet) from China."""
     bom, facts = ctx.facts.bom, ctx.facts
@@ -27,6 +38,8 @@ def cn_listed_items(rule: Rule, ctx: Context) -> list[Finding]:
     )
     names = "/".join(rule.scope.elements)
     root = ctx.root
+    if ctx.domestic:
+        return [_not_exported(rule, ctx)]
     if ctx.ship_from != CN:
         where = ctx.country(ctx.ship_from) or "an unknown place"
         return [
@@ -46,8 +59,8 @@ def cn_listed_items(rule: Rule, ctx: Context) -> list[Finding]:
                 ctx,
                 applies=True,
                 nodes=np.array([root]),
-                sentence=f"The product is a listed {kind} containing {names} elements exported "
-                f"from China, so each export needs a MOFCOM dual-use licence.",
+                sentence=f"The product is a listed item ({kind} with {names} content) exported "
+                "from China, so each export needs a MOFCOM dual-use licence.",
             )
         ]
     inside = facts.ranked(ctx.product, listed)
@@ -74,6 +87,8 @@ def cn_extraterritorial(rule: Rule, ctx: Context) -> list[Finding]:
     bom, facts = ctx.facts.bom, ctx.facts
     scope = rule.scope
     root = ctx.root
+    if ctx.domestic:
+        return [_not_exported(rule, ctx, c.id) for c in rule.clauses]
     from_china = ctx.ship_from == CN
     made_abroad = int(facts.made[root]) != CN
     part_ii = facts.mask(

@@ -66,6 +66,7 @@ class Facts:
     by_product: I64  # nodes sorted by product
     product_start: I64  # (P + 1,) slices into by_product
     memo: dict[str, Mask] = field(default_factory=dict)
+    shares: dict[int, F64] = field(default_factory=dict)
 
     def mask(self, key: str, make: Callable[[], Mask]) -> Mask:
         """A node mask computed once per screening (the per-product loop only slices it)."""
@@ -75,8 +76,11 @@ class Facts:
         return found
 
     def share(self, column: int) -> F64:
-        """Per product: rolled-up column value / product value."""
-        return np.asarray(self.x[self.bom.root, column] / self.value, dtype=np.float64)
+        """Per product: rolled-up column value / product value (computed once per column)."""
+        found = self.shares.get(column)
+        if found is None:
+            found = self.shares[column] = self.x[self.bom.root, column] / self.value
+        return found
 
     def line_share(self, column: int) -> F64:
         """Per line: rolled-up column value / the line's own unit value (NaN where zero)."""

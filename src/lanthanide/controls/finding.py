@@ -42,6 +42,11 @@ class Context:
         return int(self.facts.bom.root[self.product])
 
     @property
+    def domestic(self) -> bool:
+        """Shipped within one country (ship_to given and equal to ship_from): not an export."""
+        return self.ship_to != NONE and self.ship_to == self.ship_from
+
+    @property
     def value(self) -> float:
         return float(self.facts.value[self.product])
 

@@ -42,7 +42,8 @@ def us_de_minimis(rule: Rule, ctx: Context) -> list[Finding]:
     )
     nodes = facts.ranked(ctx.product, counted, US_CONTENT)
     adv = _eccn_mask(rule, facts)
-    adv_nodes = facts.ranked(ctx.product, facts.us_controlled & adv)
+    us_adv = facts.mask(f"{rule.id}:us_adv", lambda: facts.us_controlled & adv)
+    adv_nodes = facts.ranked(ctx.product, us_adv)
     dest = ctx.country(ctx.ship_to)
     t = rule.thresholds
     if dest is None:
@@ -106,8 +107,10 @@ def _subject_to_ear_lines(rule: Rule, ctx: Context) -> np.ndarray:
     has = _eccn_mask(rule, facts)
     if int(facts.made[ctx.root]) == US:
         return facts.ranked(ctx.product, has)
-    reach = facts.mask("us_reach", lambda: (bom.origin == US) | (bom.tech_origin == US))
-    return facts.ranked(ctx.product, has & reach)
+    reach = facts.mask(
+        f"{rule.id}:reach", lambda: has & ((bom.origin == US) | (bom.tech_origin == US))
+    )
+    return facts.ranked(ctx.product, reach)
 
 
 def us_advanced_computing(rule: Rule, ctx: Context) -> list[Finding]:
