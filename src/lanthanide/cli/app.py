@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from lanthanide import __version__
+from lanthanide.cli import simulate
 from lanthanide.cli.errors import run_guarded
 
 app = typer.Typer(
@@ -18,6 +19,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.command("simulate")(simulate.simulate_command)
+app.command("backtest")(simulate.backtest_command)
 
 
 def _version(value: bool) -> None:

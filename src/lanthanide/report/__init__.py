@@ -1,0 +1,1 @@
+"""Renderers: result objects to tables, JSON, CSV/Parquet and PNG."""
