@@ -177,6 +177,9 @@ def simulate_runs(  # noqa: PLR0917
         moved = np.zeros(n_r)
         edge_res = np.full((n_l, n_r, n_r), -1, dtype=np.int64)
         supplied = np.zeros(n_r)
+        back = np.zeros((n_r, n_r))
+        pending = np.zeros((n_l, n_r))
+        tgt = np.zeros(n_k)
         grow = np.empty((n_k, n_t))
         for k in range(n_k):
             rate = 1.0 + growth[k] * gp[s, P_GROWTH]
@@ -209,36 +212,71 @@ def simulate_runs(  # noqa: PLR0917
                 rec_share = min(recycling[g] + recycling_growth[g] * years, 0.9)
                 keep = (1.0 - rec_share) * (1.0 - sub)
                 for d in range(n_r):
+                    # order-up-to on the inventory position: stock plus licences pending
+                    tsum = 0.0
                     for k in range(n_k):
                         dmd = demand[k, d, g] * grow[k, t] * keep
                         need[k, d, g] = dmd
-                        if dmd <= 0.0 and inv[k, d, g] <= 0.0:
-                            sec_order[k, d, g] = 0.0
-                            continue
-                        target = dmd * cover_days[d, k] * cover_scale
-                        o = max(dmd + (target - inv[k, d, g]) / restock, 0.0)
+                        tgt[k] = dmd * cover_days[d, k] * cover_scale
+                        tsum += tgt[k]
+                    # licences pending beyond the steady pipeline (lag x restricted flow)
+                    li = mag_layer[g]
+                    steady = 0.0
+                    for r in range(n_r):
+                        n = edge_res[li, r, d]
+                        if n >= 0:  # the expected pipeline builds up over one lag
+                            lag_n = res_lag[s, n]
+                            built = _ramp((t - math.floor(res_start[n])) / max(lag_n, 1.0))
+                            steady += lag_n * built * sourcing[li, d, r]
+                    total_need = 0.0
+                    for k in range(n_k):
+                        total_need += need[k, d, g]
+                    pend = pending[li, d] - steady * total_need
+                    for k in range(n_k):
+                        share = tgt[k] / tsum if tsum > 0.0 else 0.0
+                        gap = tgt[k] - inv[k, d, g] - pend * share
+                        o = max(need[k, d, g] + gap / restock, 0.0)
                         sec_order[k, d, g] = o
                         req[mag_layer[g], d] += o
             # 2. backward pass: orders
             slot_req[:, :] = 0.0
             for li in range(n_l - 1, -1, -1):
                 supplied[:] = 0.0
+                back[:, :] = 0.0
                 for d in range(n_r):
                     moved[d] = 0.0
-                    if req[li, d] <= 0.0:
-                        for r in range(n_r):
-                            orders[li, d, r] = 0.0
-                        continue
                     for r in range(n_r):
                         o = req[li, d] * sourcing[li, d, r]
                         n = edge_res[li, r, d]
                         if n >= 0 and o > 0.0:
+                            # buyers move a share of their underlying need (not of restocking
+                            # orders), so re-sourcing does not reward a harsher restriction
                             since = t - math.floor(res_start[n]) - gp[s, P_RES_LAG]
                             rho = gp[s, P_RES_MAX] * _ramp(since / max(gp[s, P_RES_RAMP], 1.0))
-                            moved[d] += o * rho
-                            o -= o * rho
+                            base = req[li, d]
+                            if li >= mag_layer[0]:
+                                base = 0.0
+                                for g in range(n_g):
+                                    if mag_layer[g] == li:
+                                        for k in range(n_k):
+                                            base += need[k, d, g]
+                            shift = min(o, rho * base * sourcing[li, d, r])
+                            moved[d] += shift
+                            back[d, r] += shift
+                            o -= shift
                         orders[li, d, r] = o
                         supplied[r] += o
+                # orders beyond a supplier's capacity also look for other suppliers
+                for r in range(n_r):
+                    if supplied[r] > cap[li, r, t]:
+                        keep = cap[li, r, t] / supplied[r]
+                        for d in range(n_r):
+                            cut = orders[li, d, r] * (1.0 - keep)
+                            if cut > 0.0:
+                                orders[li, d, r] -= cut
+                                moved[d] += cut
+                                back[d, r] += cut
+                        supplied[r] = cap[li, r, t]
                 # redirect to unrestricted suppliers with spare capacity
                 for r in range(n_r):
                     spare[r] = max(cap[li, r, t] - supplied[r], 0.0)
@@ -257,19 +295,13 @@ def simulate_runs(  # noqa: PLR0917
                                 orders[li, d, r] += extra
                                 supplied[r] += extra
                         for r in range(n_r):
-                            if edge_res[li, r, d] < 0:
-                                spare[r] = max(cap[li, r, t] - supplied[r], 0.0)
+                            spare[r] = max(cap[li, r, t] - supplied[r], 0.0)
                     rest = moved[d] - placed
-                    if rest > 0.0:  # nowhere to go: stays with the restricted suppliers
-                        tot = 0.0
+                    if rest > 0.0:  # nowhere to go: stays with the original suppliers
                         for r in range(n_r):
-                            if edge_res[li, r, d] >= 0:
-                                tot += req[li, d] * sourcing[li, d, r]
-                        for r in range(n_r):
-                            if edge_res[li, r, d] >= 0 and tot > 0.0:
-                                share = req[li, d] * sourcing[li, d, r] / tot
-                                orders[li, d, r] += rest * share
-                                supplied[r] += rest * share
+                            share = rest * back[d, r] / moved[d]
+                            orders[li, d, r] += share
+                            supplied[r] += share
                 for r in range(n_r):
                     p = min(cap[li, r, t], supplied[r])
                     planned[li, r] = p
@@ -317,6 +349,7 @@ def simulate_runs(  # noqa: PLR0917
                                 free = _ramp(res_start[n] - t + res_grace[s, n] / DAYS_PER_MONTH)
                             blocked = ship * (1.0 - free)
                             hist[n, li, d, t] += blocked
+                            pending[li, d] += blocked
                             withheld[li, r] += blocked
                             ship -= blocked
                         recv[li, d] += ship
@@ -343,6 +376,7 @@ def simulate_runs(  # noqa: PLR0917
                         dec = (1.0 - phi) * h0 + phi * h1
                         if dec <= 0.0:
                             continue
+                        pending[li, d] = max(pending[li, d] - dec, 0.0)
                         ok = min(res_approval[s, n] * dec, withheld[li, e])
                         withheld[li, e] -= ok
                         recv[li, d] += ok
