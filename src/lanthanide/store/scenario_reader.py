@@ -193,8 +193,9 @@ def _restriction(
         end = c.date(f"{path}.end", raw["end"])
     elif measure and not raw.get("ignore_suspension", False):
         end = measure.suspended_from
-    if start and end and end <= start:
+    if "end" in raw and start and end and end <= start:
         c.add(f"{path}.end", f"end {end} is not after start {start}")
+    # a measure suspended before it took effect never applies (end <= start: never active)
     dists = {}
     for key, default in (("approval_rate", 0.0), ("licence_lag_months", 0.0), ("grace_days", 0.0)):
         dists[key] = c.dist(f"{path}.{key}", raw.get(key, default))
