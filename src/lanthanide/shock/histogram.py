@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 F64 = npt.NDArray[np.float64]
-BINS = 1024
+BINS = 512
 
 
 @dataclass(frozen=True)
@@ -27,20 +27,20 @@ class Edges:
 class Histogram:
     """Counts [m, BINS + 2] (under, bins..., over), exact min/max/sum per column."""
 
-    counts: npt.NDArray[np.int64]
+    counts: npt.NDArray[np.int32]
     vmin: F64
     vmax: F64
     total: F64
     n: int
 
     def merge(self, other: Histogram) -> Histogram:
-        return Histogram(
-            self.counts + other.counts,
-            np.minimum(self.vmin, other.vmin),
-            np.maximum(self.vmax, other.vmax),
-            self.total + other.total,
-            self.n + other.n,
-        )
+        """Add `other` into this histogram in place (no new arrays, so memory stays flat)."""
+        self.counts += other.counts
+        np.minimum(self.vmin, other.vmin, out=self.vmin)
+        np.maximum(self.vmax, other.vmax, out=self.vmax)
+        self.total += other.total
+        self.n += other.n
+        return self
 
     def mean(self) -> F64:
         return self.total / max(self.n, 1)
@@ -55,34 +55,58 @@ def edges_from(sample: F64) -> Edges:
     return Edges(lo - pad, hi + pad)
 
 
-@numba.njit(cache=True)
-def _count(values: F64, lo: F64, hi: F64, counts: npt.NDArray[np.int64]) -> None:
-    n_runs, n_cols = values.shape
+@numba.njit(parallel=True, cache=True)
+def _count(
+    values: F64,
+    cols: npt.NDArray[np.int64],
+    lo: F64,
+    hi: F64,
+    counts: npt.NDArray[np.int32],
+    stats: F64,
+) -> None:
+    """values [runs, months, kernel series]; column m = month * len(cols) + series index."""
+    n_runs, n_t, _ = values.shape
+    n_c = cols.shape[0]
     n_bins = counts.shape[1] - 2
-    for s in range(n_runs):
-        for m in range(n_cols):
-            x = values[s, m]
+    for m in numba.prange(n_t * n_c):
+        t = m // n_c
+        c = cols[m % n_c]
+        scale = n_bins / (hi[m] - lo[m])
+        vmin = np.inf
+        vmax = -np.inf
+        total = 0.0
+        for s in range(n_runs):
+            x = values[s, t, c]
+            vmin = min(vmin, x)
+            vmax = max(vmax, x)
+            total += x
             if x < lo[m]:
                 counts[m, 0] += 1
             elif x >= hi[m]:
                 counts[m, n_bins + 1] += 1
             else:
-                b = int((x - lo[m]) / (hi[m] - lo[m]) * n_bins)
-                counts[m, 1 + min(b, n_bins - 1)] += 1
+                counts[m, 1 + min(int((x - lo[m]) * scale), n_bins - 1)] += 1
+        stats[m, 0] = vmin
+        stats[m, 1] = vmax
+        stats[m, 2] = total
 
 
-def histogram(values: F64, edges: Edges) -> Histogram:
-    """Histogram of `values` [runs, m] on fixed edges."""
-    counts = np.zeros((values.shape[1], BINS + 2), dtype=np.int64)
-    _count(np.ascontiguousarray(values), edges.lo, edges.hi, counts)
-    return Histogram(
-        counts, values.min(axis=0), values.max(axis=0), values.sum(axis=0), values.shape[0]
-    )
+def histogram(values: F64, edges: Edges, cols: npt.NDArray[np.int64] | None = None) -> Histogram:
+    """Histogram of `values` [runs, months, series] (or [runs, m]) on fixed edges."""
+    if values.ndim == 2:
+        values = values[:, None, :]
+    if cols is None:
+        cols = np.arange(values.shape[2], dtype=np.int64)
+    n_m = values.shape[1] * cols.shape[0]
+    counts = np.zeros((n_m, BINS + 2), dtype=np.int32)
+    stats = np.zeros((n_m, 3))
+    _count(values, cols, edges.lo, edges.hi, counts, stats)
+    return Histogram(counts, stats[:, 0], stats[:, 1], stats[:, 2], values.shape[0])
 
 
 def quantiles(h: Histogram, edges: Edges, qs: tuple[float, ...]) -> F64:
     """[len(qs), m] quantiles by linear interpolation inside bins, clamped to the exact range."""
-    cum = np.cumsum(h.counts, axis=1)
+    cum = np.cumsum(h.counts, axis=1, dtype=np.int64)
     width = (edges.hi - edges.lo) / BINS
     out = np.empty((len(qs), h.counts.shape[0]))
     rows = np.arange(h.counts.shape[0])

@@ -73,15 +73,18 @@ DIAG: tuple[str, ...] = (
     "upstream_residual",
 )
 DAYS_PER_MONTH = 365.25 / 12.0
+#: fast-math without nnan/ninf: reassociation is fixed at compile time, so runs stay
+#: bit-identical across threads and workers on the same build
+FASTMATH = {"reassoc", "contract", "arcp", "nsz", "afn"}
 CN = 0
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _ramp(x: float) -> float:
     return min(max(x, 0.0), 1.0)
 
 
-@numba.njit(parallel=True, cache=True)
+@numba.njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
 def simulate_runs(  # noqa: PLR0917
     cap_base: F64,
     fac_layer: npt.NDArray[np.int64],
@@ -104,6 +107,8 @@ def simulate_runs(  # noqa: PLR0917
     recycling_growth: F64,
     years0: float,
     mag_layer: npt.NDArray[np.int64],
+    act_ptr: npt.NDArray[np.int64],
+    act_idx: npt.NDArray[np.int64],
     res_exporter: npt.NDArray[np.int64],
     res_start: F64,
     res_end: F64,
@@ -127,10 +132,10 @@ def simulate_runs(  # noqa: PLR0917
     n_res = res_exporter.shape[0]
     n_slot = in_layer.shape[0]
     want_diag = diag.shape[0] == n_runs
-    use_priority = False
+    max_rank = 0
     for k in range(n_k):
-        if priority[k] > 0:
-            use_priority = True
+        max_rank = max(max_rank, priority[k])
+    use_priority = max_rank > 0
     # series offsets (see `series_names`)
     o_short = 1 + n_r
     o_short_r = o_short + 1
@@ -222,7 +227,8 @@ def simulate_runs(  # noqa: PLR0917
                     # licences pending beyond the steady pipeline (lag x restricted flow)
                     li = mag_layer[g]
                     steady = 0.0
-                    for r in range(n_r):
+                    for a in range(act_ptr[li], act_ptr[li + 1]):
+                        r = act_idx[a]
                         n = edge_res[li, r, d]
                         if n >= 0:  # the expected pipeline builds up over one lag
                             lag_n = res_lag[s, n]
@@ -245,7 +251,8 @@ def simulate_runs(  # noqa: PLR0917
                 back[:, :] = 0.0
                 for d in range(n_r):
                     moved[d] = 0.0
-                    for r in range(n_r):
+                    for a in range(act_ptr[li], act_ptr[li + 1]):
+                        r = act_idx[a]
                         o = req[li, d] * sourcing[li, d, r]
                         n = edge_res[li, r, d]
                         if n >= 0 and o > 0.0:
@@ -267,7 +274,8 @@ def simulate_runs(  # noqa: PLR0917
                         orders[li, d, r] = o
                         supplied[r] += o
                 # orders beyond a supplier's capacity also look for other suppliers
-                for r in range(n_r):
+                for a in range(act_ptr[li], act_ptr[li + 1]):
+                    r = act_idx[a]
                     if supplied[r] > cap[li, r, t]:
                         keep = cap[li, r, t] / supplied[r]
                         for d in range(n_r):
@@ -278,31 +286,37 @@ def simulate_runs(  # noqa: PLR0917
                                 back[d, r] += cut
                         supplied[r] = cap[li, r, t]
                 # redirect to unrestricted suppliers with spare capacity
-                for r in range(n_r):
+                for a in range(act_ptr[li], act_ptr[li + 1]):
+                    r = act_idx[a]
                     spare[r] = max(cap[li, r, t] - supplied[r], 0.0)
                 for d in range(n_r):
                     if moved[d] <= 0.0:
                         continue
                     room = 0.0
-                    for r in range(n_r):
+                    for a in range(act_ptr[li], act_ptr[li + 1]):
+                        r = act_idx[a]
                         if edge_res[li, r, d] < 0:
                             room += spare[r]
                     placed = min(moved[d], room)
                     if placed > 0.0:
-                        for r in range(n_r):
+                        for a in range(act_ptr[li], act_ptr[li + 1]):
+                            r = act_idx[a]
                             if edge_res[li, r, d] < 0 and spare[r] > 0.0:
                                 extra = placed * spare[r] / room
                                 orders[li, d, r] += extra
                                 supplied[r] += extra
-                        for r in range(n_r):
+                        for a in range(act_ptr[li], act_ptr[li + 1]):
+                            r = act_idx[a]
                             spare[r] = max(cap[li, r, t] - supplied[r], 0.0)
                     rest = moved[d] - placed
                     if rest > 0.0:  # nowhere to go: stays with the original suppliers
-                        for r in range(n_r):
+                        for a in range(act_ptr[li], act_ptr[li + 1]):
+                            r = act_idx[a]
                             share = rest * back[d, r] / moved[d]
                             orders[li, d, r] += share
                             supplied[r] += share
-                for r in range(n_r):
+                for a in range(act_ptr[li], act_ptr[li + 1]):
+                    r = act_idx[a]
                     p = min(cap[li, r, t], supplied[r])
                     planned[li, r] = p
                     for j in range(in_ptr[li], in_ptr[li + 1]):
@@ -323,7 +337,8 @@ def simulate_runs(  # noqa: PLR0917
                 for r in range(n_r):
                     stock_before += instock[j, r]
             for li in range(n_l):
-                for r in range(n_r):
+                for a in range(act_ptr[li], act_ptr[li + 1]):
+                    r = act_idx[a]
                     p = planned[li, r]
                     for j in range(in_ptr[li], in_ptr[li + 1]):
                         p = min(p, instock[j, r] / in_coef[j])
@@ -422,7 +437,7 @@ def simulate_runs(  # noqa: PLR0917
                                 alloc[k] = supply * need[k, d, g] / tot_need
                     elif use_priority and supply < tot:
                         left = supply
-                        for rank in range(1, n_k + 1):
+                        for rank in range(1, max_rank + 1):
                             for k in range(n_k):
                                 if priority[k] == rank:
                                     alloc[k] = min(sec_order[k, d, g], left)
@@ -483,7 +498,8 @@ def simulate_runs(  # noqa: PLR0917
                             got += mkt_use[li - mag_layer[0], d]
                         else:  # tightness = share of buyers' orders delivered
                             got += recv[li, d]
-                            for r in range(n_r):
+                            for a in range(act_ptr[li], act_ptr[li + 1]):
+                                r = act_idx[a]
                                 ordered += orders[li, d, r]
                     ratio = got / ordered if ordered > 0.0 else 1.0
                     ratio = min(max(ratio, 0.05), 2.0)

@@ -171,6 +171,18 @@ def central_draws(model: Model) -> Draws:
     return Draws(gp, fac_delay, approval.reshape(1, -1), lag.reshape(1, -1), grace.reshape(1, -1))
 
 
+def active_suppliers(net: Network) -> tuple[I64, I64]:
+    """CSR of regions that ever have capacity per layer (the kernel loops over these only)."""
+    active = net.cap_base.max(axis=2) > 0
+    active[net.fac_layer, net.fac_region] = True
+    ptr = np.zeros(len(LAYERS) + 1, dtype=np.int64)
+    idx: list[int] = []
+    for li in range(len(LAYERS)):
+        idx += [int(r) for r in np.flatnonzero(active[li])]
+        ptr[li + 1] = len(idx)
+    return ptr, np.array(idx, dtype=np.int64)
+
+
 def kernel_args(model: Model, draws: Draws) -> tuple[Any, ...]:
     net = model.network
     return (
@@ -195,6 +207,7 @@ def kernel_args(model: Model, draws: Draws) -> tuple[Any, ...]:
         net.recycling_growth,
         net.years0,
         np.array([layer_index("magnet", g) for g in MAGNETS], dtype=np.int64),
+        *active_suppliers(net),
         model.res_exporter,
         model.res_start,
         model.res_end,
@@ -238,8 +251,13 @@ def _columns() -> I64:
 
 
 def flatten(raw: Raw) -> F64:
-    """[runs, months * series] in public series order."""
+    """[runs, months * series] in public series order (a copy; tests and pilots only)."""
     return raw.series[:, :, _columns()].reshape(raw.series.shape[0], -1)
+
+
+def series_histogram(raw: Raw, edges: Edges) -> Histogram:
+    """Histogram of a chunk's series without copying them into public order."""
+    return histogram(raw.series, edges, _columns())
 
 
 @dataclass
@@ -260,7 +278,7 @@ def run_chunk(model: Model, task: ChunkTask, edges: tuple[Edges, Edges]) -> Chun
     """One chunk reduced to histograms (what workers send back)."""
     raw = run_raw(model, task.runs, task.seed)
     return ChunkStats(
-        histogram(flatten(raw), edges[0]),
+        series_histogram(raw, edges[0]),
         histogram(raw.scalars, edges[1]),
         int((raw.scalars[:, 0] > 1e-9).sum()),
     )
@@ -318,7 +336,7 @@ def simulate(
     pilot = run_raw(model, tasks[0].runs, tasks[0].seed)
     edges = (edges_from(flatten(pilot)), edges_from(pilot.scalars))
     first = ChunkStats(
-        histogram(flatten(pilot), edges[0]),
+        series_histogram(pilot, edges[0]),
         histogram(pilot.scalars, edges[1]),
         int((pilot.scalars[:, 0] > 1e-9).sum()),
     )
@@ -332,11 +350,9 @@ def simulate(
             mapper(run_chunk, [model] * len(rest), rest, [edges] * len(rest))
         )
         for task, stats in zip(rest, results, strict=True):
-            total = ChunkStats(
-                total.series.merge(stats.series),
-                total.scalars.merge(stats.scalars),
-                total.any_short + stats.any_short,
-            )
+            total.series.merge(stats.series)
+            total.scalars.merge(stats.scalars)
+            total.any_short += stats.any_short
             if progress:
                 progress(task.runs)
     months = month_labels(model.scenario.start, model.network.months)
