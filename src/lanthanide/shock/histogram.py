@@ -56,7 +56,7 @@ def edges_from(sample: F64) -> Edges:
 
 
 @numba.njit(parallel=True, cache=True)
-def _count(
+def _count(  # noqa: PLR0917 - numba kernels take their arrays positionally
     values: F64,
     cols: npt.NDArray[np.int64],
     lo: F64,

@@ -85,7 +85,7 @@ def _ramp(x: float) -> float:
 
 
 @numba.njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
-def simulate_runs(  # noqa: PLR0917
+def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positionally
     cap_base: F64,
     fac_layer: npt.NDArray[np.int64],
     fac_region: npt.NDArray[np.int64],
