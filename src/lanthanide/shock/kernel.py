@@ -251,6 +251,10 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                 back[:, :] = 0.0
                 for d in range(n_r):
                     moved[d] = 0.0
+                    if req[li, d] <= 0.0:
+                        for a in range(act_ptr[li], act_ptr[li + 1]):
+                            orders[li, d, act_idx[a]] = 0.0
+                        continue
                     for a in range(act_ptr[li], act_ptr[li + 1]):
                         r = act_idx[a]
                         o = req[li, d] * sourcing[li, d, r]
@@ -452,24 +456,31 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                     else:
                         for k in range(n_k):
                             alloc[k] = supply * sec_order[k, d, g] / tot
+                    inv_d = 0.0
+                    short_d = 0.0
+                    need_d = 0.0
                     for k in range(n_k):
                         inv_begin += inv[k, d, g]
                         have = inv[k, d, g] + alloc[k]
                         use = min(have, need[k, d, g])
                         inv[k, d, g] = have - use
-                        inv_end += inv[k, d, g]
+                        inv_d += inv[k, d, g]
                         consumed += use
-                        mkt_need[g, d] += need[k, d, g]
-                        mkt_use[g, d] += use
+                        need_d += need[k, d, g]
                         short = need[k, d, g] - use
-                        month_short += short
-                        month_need += need[k, d, g]
-                        out[s, t, o_short_r + d] += short
-                        out[s, t, o_short_k + k] += short
-                        out[s, t, o_inv + d] += inv[k, d, g]
-                        loss = short * var_usd[k] * 1e-3  # t x USD/kg -> MUSD
-                        out[s, t, o_loss_k + k] += loss
-                        out[s, t, o_loss] += loss
+                        if short > 0.0:
+                            short_d += short
+                            out[s, t, o_short_k + k] += short
+                            loss = short * var_usd[k] * 1e-3  # t x USD/kg -> MUSD
+                            out[s, t, o_loss_k + k] += loss
+                            out[s, t, o_loss] += loss
+                    inv_end += inv_d
+                    out[s, t, o_inv + d] += inv_d
+                    out[s, t, o_short_r + d] += short_d
+                    mkt_need[g, d] = need_d
+                    mkt_use[g, d] = need_d - short_d
+                    month_short += short_d
+                    month_need += need_d
             out[s, t, o_short] = month_short
             exports = 0.0
             for d in range(n_r):
