@@ -43,6 +43,7 @@ def python_loop_seconds_per_run(model: sim.Model, n: int) -> float:
             draws.approval[s : s + 1],
             draws.lag[s : s + 1],
             draws.grace[s : s + 1],
+            draws.quota[s : s + 1],
         )
         series = np.zeros((1, model.network.months, sim.N_KERNEL_SERIES))
         scalars = np.zeros((1, len(sim.SCALARS)))

@@ -123,3 +123,26 @@ def test_an_embargo_causes_shortfall_and_raises_ex_china_prices(make_model: Mode
 
     price = raw.series[:, :, column("price_usd_per_kg/ndfeb_hd/XC")]
     assert (price[:, 6] > price[:, 0]).all()
+
+
+def test_a_quota_caps_licensed_exports_and_a_smaller_quota_never_lowers_shortfall(
+    make_model: ModelFactory,
+) -> None:
+    import dataclasses
+
+    from lanthanide.shock.distributions import fixed
+    from tests.shock.conftest import column
+
+    base = embargo(
+        1.0, 0.0, ("magnet:ndfeb", "magnet:ndfeb_hd", "magnet:smco"), ("*",), "2026-01-01"
+    )
+    shortfalls = []
+    for quota in (4000.0, 2000.0, 500.0):
+        capped = dataclasses.replace(base, quota_t_per_month=fixed(quota))
+        raw = run(make_model(capped, months=12), seed=3)
+        exports = raw.series[:, :, column("cn_magnet_exports_t")]
+        assert exports.max() <= quota * (1 + 1e-9)
+        shortfalls.append(totals(raw, "shortfall_t"))
+    assert np.all(shortfalls[1] >= shortfalls[0] - 1e-6)
+    assert np.all(shortfalls[2] >= shortfalls[1] - 1e-6)
+    assert shortfalls[2].min() > 0

@@ -12,8 +12,8 @@ Per month and run:
    qualification proceeds; producers plan min(capacity, orders) and order their inputs.
 3. Forward pass (deliveries), mining to magnets: production is limited by inputs on hand (Leontief);
    output goes to buyers pro rata to orders. On a restricted edge the shipment enters a licence
-   pipeline: decided after the licence lag, approved at the approval rate, held in the exporter's
-   stock meanwhile (denied material stays there).
+   pipeline: decided after the licence lag, approved at the approval rate and within any monthly
+   quota, held in the exporter's stock meanwhile (denied material stays there).
 4. Sectors receive magnets (pro rata, or priority sectors first), draw inventory, record shortfall.
 5. Prices by material and market from a partial-equilibrium response to the month's shortage:
    dlnP = -ln(1 - phi) / (eps_s(t) + |eps_d|) (methods 1(e)); loss = shortfall x value at risk.
@@ -117,6 +117,7 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
     res_approval: F64,
     res_lag: F64,
     res_grace: F64,
+    res_quota: F64,
     gp: F64,
     priority: npt.NDArray[np.int64],
     out: F64,
@@ -184,6 +185,8 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
         supplied = np.zeros(n_r)
         back = np.zeros((n_r, n_r))
         pending = np.zeros((n_l, n_r))
+        decided = np.zeros(n_r)
+        quota_left = np.zeros(max(n_res, 1))
         tgt = np.zeros(n_k)
         grow = np.empty((n_k, n_t))
         for k in range(n_k):
@@ -195,6 +198,8 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
         short_months = 0.0
         for t in range(n_t):
             # which restriction governs each edge this month
+            for n in range(n_res):
+                quota_left[n] = res_quota[s, n]
             if n_res > 0:
                 edge_res[:, :, :] = -1
             for n in range(n_res - 1, -1, -1):
@@ -382,6 +387,7 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                     lag = max(res_lag[s, n], 0.0)
                     m = math.floor(lag)
                     phi = lag - m
+                    asked = 0.0
                     for d in range(n_r):
                         # requests from before month 0 of a measure already in force: steady state
                         a0 = t - m
@@ -392,11 +398,17 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                             h0 = hist[n, li, d, t]
                         if a1 < 0 and res_start[n] < a1:
                             h1 = hist[n, li, d, t]
-                        dec = (1.0 - phi) * h0 + phi * h1
+                        decided[d] = (1.0 - phi) * h0 + phi * h1
+                        asked += res_approval[s, n] * decided[d]
+                    # a quota caps approved tonnes per month, shared pro rata by destination
+                    fill = min(1.0, quota_left[n] / asked) if asked > 0.0 else 1.0
+                    for d in range(n_r):
+                        dec = decided[d]
                         if dec <= 0.0:
                             continue
                         pending[li, d] = max(pending[li, d] - dec, 0.0)
-                        ok = min(res_approval[s, n] * dec, withheld[li, e])
+                        ok = min(res_approval[s, n] * dec * fill, withheld[li, e])
+                        quota_left[n] = max(quota_left[n] - ok, 0.0)
                         withheld[li, e] -= ok
                         recv[li, d] += ok
                         if e == CN and d != CN and li >= mag_layer[0]:

@@ -19,7 +19,8 @@ class Restriction:
 
     Dates are ISO days; `end` None means open-ended within the horizon. `layers` are
     `stage:material` names. A licensing regime is `approval_rate` < 1 after `licence_lag_months`;
-    an embargo is approval 0. `grace_days` are days of the first month whose shipments were already
+    an embargo is approval 0; `quota_t_per_month` caps approvals (all its layers and destinations).
+    `grace_days` are days of the first month whose shipments were already
     declared or in transit and pass unlicensed.
     """
 
@@ -33,6 +34,7 @@ class Restriction:
     approval_rate: Dist = field(default_factory=lambda: fixed(0.0))
     licence_lag_months: Dist = field(default_factory=lambda: fixed(0.0))
     grace_days: Dist = field(default_factory=lambda: fixed(0.0))
+    quota_t_per_month: Dist | None = None  # approved tonnes per month across destinations
 
 
 @dataclass(frozen=True)

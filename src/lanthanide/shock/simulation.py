@@ -36,6 +36,7 @@ from lanthanide.shock.scenario import Scenario
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 QUANTILES = (0.1, 0.5, 0.9)
+NO_QUOTA = 1e300  # no monthly quota
 SCALARS = ("total_shortfall_t", "total_loss_musd", "shortfall_months")
 MapFn = Callable[..., Iterable[Any]]
 
@@ -138,6 +139,7 @@ class Draws:
     approval: F64
     lag: F64
     grace: F64
+    quota: F64
 
 
 def sample(model: Model, rng: np.random.Generator, n: int) -> Draws:
@@ -153,11 +155,14 @@ def sample(model: Model, rng: np.random.Generator, n: int) -> Draws:
     approval = np.zeros((n, len(res)))
     lag = np.zeros((n, len(res)))
     grace = np.zeros((n, len(res)))
+    quota = np.full((n, len(res)), NO_QUOTA)
     for i, r in enumerate(res):
         approval[:, i] = np.clip(r.approval_rate.sample(rng, n), 0.0, 1.0)
         lag[:, i] = np.maximum(r.licence_lag_months.sample(rng, n), 0.0)
         grace[:, i] = np.maximum(r.grace_days.sample(rng, n), 0.0)
-    return Draws(gp, fac_delay, approval, lag, grace)
+        if r.quota_t_per_month is not None:
+            quota[:, i] = np.maximum(r.quota_t_per_month.sample(rng, n), 0.0)
+    return Draws(gp, fac_delay, approval, lag, grace, quota)
 
 
 def central_draws(model: Model) -> Draws:
@@ -168,7 +173,17 @@ def central_draws(model: Model) -> Draws:
     approval = np.array([[min(max(r.approval_rate.central(), 0.0), 1.0) for r in res]])
     lag = np.array([[max(r.licence_lag_months.central(), 0.0) for r in res]])
     grace = np.array([[max(r.grace_days.central(), 0.0) for r in res]])
-    return Draws(gp, fac_delay, approval.reshape(1, -1), lag.reshape(1, -1), grace.reshape(1, -1))
+    quota = np.array(
+        [[NO_QUOTA if r.quota_t_per_month is None else r.quota_t_per_month.central() for r in res]]
+    )
+    return Draws(
+        gp,
+        fac_delay,
+        approval.reshape(1, -1),
+        lag.reshape(1, -1),
+        grace.reshape(1, -1),
+        quota.reshape(1, -1),
+    )
 
 
 def active_suppliers(net: Network) -> tuple[I64, I64]:
@@ -216,6 +231,7 @@ def kernel_args(model: Model, draws: Draws) -> tuple[Any, ...]:
         np.ascontiguousarray(draws.approval),
         np.ascontiguousarray(draws.lag),
         np.ascontiguousarray(draws.grace),
+        np.ascontiguousarray(draws.quota),
         np.ascontiguousarray(draws.gp),
         model.priority,
     )

@@ -32,6 +32,7 @@ RESTRICTION_KEYS = {
     "approval_rate",
     "licence_lag_months",
     "grace_days",
+    "quota_t_per_month",
 }
 TOP_KEYS = {"scenario", "restrictions", "parameters"}
 MAX_MONTHS = 600
@@ -201,6 +202,11 @@ def _restriction(
         dists[key] = c.dist(f"{path}.{key}", raw.get(key, default))
     if rid is None or exporter not in REGIONS or not layers or start is None:
         return None
+    quota = None
+    if "quota_t_per_month" in raw:
+        quota = c.dist(f"{path}.quota_t_per_month", raw["quota_t_per_month"])
+        if quota is None:
+            return None
     if any(d is None for d in dists.values()):
         return None
     return Restriction(
@@ -214,6 +220,7 @@ def _restriction(
         approval_rate=dists["approval_rate"] or fixed(0.0),
         licence_lag_months=dists["licence_lag_months"] or fixed(0.0),
         grace_days=dists["grace_days"] or fixed(0.0),
+        quota_t_per_month=quota,
     )
 
 
