@@ -389,6 +389,6 @@ def simulate(
         }
     p50 = series["shortfall_t"]["p50"]
     peak = int(np.argmax(p50))
-    summary["peak_shortfall_month_p50"] = months[peak] if p50[peak] > 0 else None
+    summary["peak_shortfall_month_p50"] = months[peak] if p50[peak] > 0.5 else None  # t
     summary["restrictions"] = [r.id for r in model.scenario.restrictions]
     return SimulationResult(months, series, summary, runs, seed)
