@@ -16,7 +16,9 @@ Per month and run:
    quota, held in the exporter's stock meanwhile (denied material stays there).
 4. Sectors receive magnets (pro rata, or priority sectors first), draw inventory, record shortfall.
 5. Prices by material and market from a partial-equilibrium response to the month's shortage:
-   dlnP = -ln(1 - phi) / (eps_s(t) + |eps_d|) (methods 1(e)); loss = shortfall x value at risk.
+   dlnP = -ln(1 - phi) / (eps_s(t) + |eps_d|) (methods 1(e)), capped at a sampled multiple of the
+   base price (with short-run elasticities near 0.1 an uncapped isoelastic response to a
+   near-total cut is meaningless); loss = shortfall x value at risk.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ GLOBAL_PARAMS: tuple[str, ...] = (
     "inventory_scale",
     "restock_months",
     "demand_growth_scale",
+    "price_cap_multiple",
 )
 (
     P_EPS_D,
@@ -59,6 +62,7 @@ GLOBAL_PARAMS: tuple[str, ...] = (
     P_INV_SCALE,
     P_RESTOCK,
     P_GROWTH,
+    P_PRICE_CAP,
 ) = range(len(GLOBAL_PARAMS))
 
 #: diagnostic columns (tests check material balance and non-negative stocks with them)
@@ -526,9 +530,8 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                                 ordered += orders[li, d, r]
                     ratio = got / ordered if ordered > 0.0 else 1.0
                     ratio = min(max(ratio, 0.05), 2.0)
-                    out[s, t, o_price + 2 * pi + mk] = base_price[pi] * math.exp(
-                        -math.log(ratio) / elast
-                    )
+                    multiple = min(math.exp(-math.log(ratio) / elast), gp[s, P_PRICE_CAP])
+                    out[s, t, o_price + 2 * pi + mk] = base_price[pi] * multiple
             if want_diag:
                 wh_end = 0.0
                 for g in range(n_g):

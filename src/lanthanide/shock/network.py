@@ -54,10 +54,12 @@ SECTORS: tuple[str, ...] = (
     "defence",
     "other",
 )
-#: materials that carry a price series, and the layer whose market sets it
+#: materials that carry a price series, and the layer whose market sets it: NdPr and Dy/Tb are
+#: quoted on an oxide basis but priced on the tightness of metal/alloy purchases, the stage at
+#: which magnet makers outside China actually buy Chinese material
 PRICED: tuple[tuple[str, str], ...] = (
-    ("lreo", "separation"),
-    ("hreo", "separation"),
+    ("lreo", "metal"),
+    ("hreo", "metal"),
     ("ndfeb", "magnet"),
     ("ndfeb_hd", "magnet"),
     ("smco", "magnet"),
