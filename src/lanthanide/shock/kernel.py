@@ -206,8 +206,10 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                 quota_left[n] = res_quota[s, n]
             if n_res > 0:
                 edge_res[:, :, :] = -1
+            any_active = False
             for n in range(n_res - 1, -1, -1):
                 if t >= math.floor(res_start[n]) and t < res_end[n]:
+                    any_active = True
                     e = res_exporter[n]
                     for li in range(n_l):
                         if res_layers[n, li] == 1:
@@ -228,24 +230,24 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                 for d in range(n_r):
                     # order-up-to on the inventory position: stock plus licences pending
                     tsum = 0.0
+                    total_need = 0.0
                     for k in range(n_k):
                         dmd = demand[k, d, g] * grow[k, t] * keep
                         need[k, d, g] = dmd
+                        total_need += dmd
                         tgt[k] = dmd * cover_days[d, k] * cover_scale
                         tsum += tgt[k]
                     # licences pending beyond the steady pipeline (lag x restricted flow)
                     li = mag_layer[g]
                     steady = 0.0
-                    for a in range(act_ptr[li], act_ptr[li + 1]):
-                        r = act_idx[a]
-                        n = edge_res[li, r, d]
-                        if n >= 0:  # the expected pipeline builds up over one lag
-                            lag_n = res_lag[s, n]
-                            built = _ramp((t - math.floor(res_start[n])) / max(lag_n, 1.0))
-                            steady += lag_n * built * sourcing[li, d, r]
-                    total_need = 0.0
-                    for k in range(n_k):
-                        total_need += need[k, d, g]
+                    if any_active:
+                        for a in range(act_ptr[li], act_ptr[li + 1]):
+                            r = act_idx[a]
+                            n = edge_res[li, r, d]
+                            if n >= 0:  # the expected pipeline builds up over one lag
+                                lag_n = res_lag[s, n]
+                                built = _ramp((t - math.floor(res_start[n])) / max(lag_n, 1.0))
+                                steady += lag_n * built * sourcing[li, d, r]
                     pend = pending[li, d] - steady * total_need
                     for k in range(n_k):
                         share = tgt[k] / tsum if tsum > 0.0 else 0.0
