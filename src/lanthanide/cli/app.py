@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from lanthanide import __version__
-from lanthanide.cli import chain, data, events, screen
+from lanthanide.cli import chain, data, events, screen, simulate
 from lanthanide.cli.errors import run_guarded
 
 app = typer.Typer(
@@ -41,6 +41,8 @@ app.command("chain")(chain.chain)
 app.add_typer(data.app, name="data")
 app.command("screen")(screen.screen)
 app.command("timeline")(screen.timeline)
+app.command("simulate")(simulate.simulate_command)
+app.command("backtest")(simulate.backtest_command)
 app.add_typer(events.app, name="events")
 
 

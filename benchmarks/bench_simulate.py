@@ -1,0 +1,93 @@
+"""Benchmark: 10,000 runs x 120 months on the full network, against a per-run Python loop.
+
+Run: .venv/bin/python benchmarks/bench_simulate.py [--runs 10000] [--baseline-runs 3]
+
+Prints wall time of the chunked, compiled Monte Carlo (after warm-up), the per-run cost of the
+same equations run as plain Python (`simulate_runs.py_func`, one run per call) measured in this
+process, their ratio, and tracemalloc peaks for N and 10N runs (memory must stay flat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+from lanthanide.shock import kernel
+from lanthanide.shock import simulation as sim
+from lanthanide.shock.network import build_network
+from lanthanide.store.scenario_reader import read_scenario
+from lanthanide.store.shock_network import load_calibration
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "examples" / "scenarios" / "full-embargo-us-2027.toml"
+
+
+def model_for(months: int) -> sim.Model:
+    cal = load_calibration()
+    scenario = dataclasses.replace(read_scenario(SCENARIO, cal.measures), months=months)
+    return sim.prepare(build_network(cal.tables, scenario.start, months), scenario, cal.defaults)
+
+
+def python_loop_seconds_per_run(model: sim.Model, n: int) -> float:
+    draws = sim.sample(model, np.random.default_rng(0), n)
+    start = time.perf_counter()
+    for s in range(n):
+        one = sim.Draws(
+            draws.gp[s : s + 1],
+            draws.fac_delay[s : s + 1],
+            draws.approval[s : s + 1],
+            draws.lag[s : s + 1],
+            draws.grace[s : s + 1],
+            draws.quota[s : s + 1],
+        )
+        series = np.zeros((1, model.network.months, sim.N_KERNEL_SERIES))
+        scalars = np.zeros((1, len(sim.SCALARS)))
+        diag = np.zeros((0, 1, len(kernel.DIAG)))
+        kernel.simulate_runs.py_func(*sim.kernel_args(model, one), series, scalars, diag)
+    return (time.perf_counter() - start) / n
+
+
+def peak_bytes(model: sim.Model, runs: int) -> int:
+    tracemalloc.start()
+    sim.simulate(model, runs, seed=1, chunk_size=1000)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=10_000)
+    parser.add_argument("--months", type=int, default=120)
+    parser.add_argument("--baseline-runs", type=int, default=3)
+    args = parser.parse_args()
+    model = model_for(args.months)
+    n_nodes = model.network.cap_base.shape[0] * model.network.cap_base.shape[1]
+    print(f"network: {n_nodes} (layer, region) nodes + {model.network.demand.size} demand nodes")
+    sim.simulate(model, 200, seed=0, chunk_size=100)  # warm-up: compile/load cached kernels
+    times = []
+    for rep in range(3):
+        start = time.perf_counter()
+        sim.simulate(model, args.runs, seed=rep, chunk_size=1000)
+        times.append(time.perf_counter() - start)
+    best = min(times)
+    print(f"compiled: {args.runs} runs x {args.months} months: best {best:.2f} s of {times}")
+    per_run = python_loop_seconds_per_run(model, args.baseline_runs)
+    loop = per_run * args.runs
+    print(f"python loop: {per_run:.2f} s/run -> {loop:.0f} s for {args.runs} runs (extrapolated)")
+    print(f"speed-up: {loop / best:.0f}x")
+    small = peak_bytes(model, args.runs // 5)
+    large = peak_bytes(model, args.runs * 2)
+    print(
+        f"peak traced memory: {args.runs // 5} runs {small / 2**20:.1f} MiB, "
+        f"{args.runs * 2} runs {large / 2**20:.1f} MiB (ratio {large / small:.2f} for 10x runs)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def lanthanide(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lanthanide", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_simulate_prints_the_json_contract_and_writes_outputs(tmp_path: Path) -> None:
+    out = lanthanide(
+        "simulate",
+        str(EXAMPLES / "heavy-re-cutoff-myanmar.toml"),
+        "--runs",
+        "60",
+        "--seed",
+        "5",
+        "--chunk-size",
+        "25",
+        "--format",
+        "json",
+        "--out",
+        str(tmp_path),
+    )
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert list(doc) == ["receipt", "months", "series", "summary"]
+    assert doc["receipt"]["seed"] == 5 and doc["receipt"]["computed"] == "simulate"
+    assert "shock-network@2026.11" in doc["receipt"]["datasets"]
+    assert len(doc["months"]) == 36 and doc["months"][0] == "2026-01"
+    assert set(doc["series"]["cn_magnet_exports_t/KR"]) == {"p10", "p50", "p90"}
+    assert doc["summary"]["runs"] == 60
+    assert json.loads((tmp_path / "summary.json").read_text()) == doc
+    assert (tmp_path / "series.csv").read_text().startswith("series,month,p10,p50,p90")
+    assert (tmp_path / "series.parquet").stat().st_size > 0
+    assert (tmp_path / "cn_magnet_exports.png").read_bytes().startswith(PNG)
+
+
+def test_a_bad_scenario_exits_2_with_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[scenario]\nstart = "2026-01"\nmonths = 12\ncolour = "red"\n')
+    out = lanthanide("simulate", str(bad))
+    assert out.returncode == 2
+    assert f"{bad}:4:1: scenario.colour: unknown key" in out.stderr
+
+
+def test_backtest_reports_observed_beside_simulated_and_mape(tmp_path: Path) -> None:
+    out = lanthanide(
+        "backtest", "2025-04", "--runs", "50", "--format", "json", "--out", str(tmp_path)
+    )
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    rows = {r["month"]: r for r in doc["rows"]}
+    assert rows["2025-05"]["observed_t"] == 1238
+    assert rows["2025-12"]["observed_t"] is None
+    assert len(doc["months_used"]) == 8 and 0 < doc["mape"] < 1
+    assert (tmp_path / "backtest.png").read_bytes().startswith(PNG)
+
+
+def test_unknown_backtest_is_invalid_input() -> None:
+    out = lanthanide("backtest", "1999-01")
+    assert out.returncode == 2 and "unknown backtest" in out.stderr
