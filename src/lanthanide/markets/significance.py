@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 Array = npt.NDArray[np.float64]
 TESTS = ("t", "patell", "bmp", "kp", "corrado", "sign", "portfolio")
@@ -48,7 +48,7 @@ def _none() -> TestStat:
 def _normal(z: float) -> TestStat:
     if not math.isfinite(z):
         return _none()
-    return TestStat(z, float(2 * stats.norm.sf(abs(z))))
+    return TestStat(z, float(2 * special.ndtr(-abs(z))))
 
 
 def two_sided_t(t: float, df: int) -> float:
@@ -124,7 +124,8 @@ def corrado(
     high = max(int(days.max()) for days, _ in ars.values())
     grid = np.full((high - low + 1, len(ars)), np.nan)
     for j, (days, values) in enumerate(ars.values()):
-        grid[days - low, j] = stats.rankdata(values) / (values.size + 1) - 0.5
+        ranks = pd.Series(values).rank(method="average").to_numpy()  # = scipy.stats.rankdata
+        grid[days - low, j] = ranks / (values.size + 1) - 0.5
     filled = ~np.isnan(grid).all(axis=1)
     ubar = np.full(grid.shape[0], np.nan)
     ubar[filled] = np.nanmean(grid[filled], axis=1)
