@@ -155,6 +155,27 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
     first_res = 1e9
     for n in range(n_res):
         first_res = min(first_res, res_start[n])
+    # suppliers a buyer sources from (active, share > 0) and destinations each restriction covers:
+    # orders, shipments and licences on other edges are always zero, so loops skip them
+    src_ptr = np.zeros(n_l * n_r + 1, dtype=np.int64)
+    src_idx = np.zeros(n_l * n_r * n_r, dtype=np.int64)
+    cnt = 0
+    for li in range(n_l):
+        for d in range(n_r):
+            for a in range(act_ptr[li], act_ptr[li + 1]):
+                if sourcing[li, d, act_idx[a]] != 0.0:
+                    src_idx[cnt] = act_idx[a]
+                    cnt += 1
+            src_ptr[li * n_r + d + 1] = cnt
+    dst_ptr = np.zeros(n_res + 1, dtype=np.int64)
+    dst_idx = np.zeros(max(n_res * n_r, 1), dtype=np.int64)
+    cnt = 0
+    for n in range(n_res):
+        for d in range(n_r):
+            if res_dest[n, d] == 1 and d != res_exporter[n]:
+                dst_idx[cnt] = d
+                cnt += 1
+        dst_ptr[n + 1] = cnt
     # scratch is allocated once per block of runs and reset per run: allocating it per run inside
     # the parallel loop made glibc trim and re-fault the thread heaps, which serialised the threads
     n_blocks = (n_runs + RUN_BLOCK - 1) // RUN_BLOCK
@@ -223,6 +244,7 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
             hist[...] = 0.0
             edge_res[...] = -1
             out[s, :, :] = 0.0
+            last_mask = -1
             for k in range(n_k):
                 rate = 1.0 + growth[k] * gp[s, P_GROWTH]
                 for t in range(n_t):
@@ -234,18 +256,23 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                 # which restriction governs each edge this month
                 for n in range(n_res):
                     quota_left[n] = res_quota[s, n]
-                if n_res > 0:
-                    edge_res[:, :, :] = -1
                 any_active = False
-                for n in range(n_res - 1, -1, -1):
+                mask = 0
+                for n in range(n_res):
                     if t >= math.floor(res_start[n]) and t < res_end[n]:
                         any_active = True
-                        e = res_exporter[n]
-                        for li in range(n_l):
-                            if res_layers[n, li] == 1:
-                                for d in range(n_r):
-                                    if res_dest[n, d] == 1 and d != e:
-                                        edge_res[li, e, d] = n
+                        mask |= 1 << min(n, 62)
+                if n_res > 62 or mask != last_mask:  # rebuild only when the active set changes
+                    last_mask = mask
+                    edge_res[:, :, :] = -1
+                    for n in range(n_res - 1, -1, -1):
+                        if t >= math.floor(res_start[n]) and t < res_end[n]:
+                            e = res_exporter[n]
+                            for li in range(n_l):
+                                if res_layers[n, li] == 1:
+                                    for d in range(n_r):
+                                        if res_dest[n, d] == 1 and d != e:
+                                            edge_res[li, e, d] = n
                 # 1. sector demand and orders
                 req[:, :] = 0.0
                 years = t / 12.0
@@ -292,12 +319,13 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                     back[:, :] = 0.0
                     for d in range(n_r):
                         moved[d] = 0.0
-                        if req[li, d] <= 0.0:
-                            for a in range(act_ptr[li], act_ptr[li + 1]):
-                                orders[li, d, act_idx[a]] = 0.0
-                            continue
                         for a in range(act_ptr[li], act_ptr[li + 1]):
-                            r = act_idx[a]
+                            orders[li, d, act_idx[a]] = 0.0
+                        if req[li, d] <= 0.0:
+                            continue
+                        ld = li * n_r + d
+                        for q in range(src_ptr[ld], src_ptr[ld + 1]):
+                            r = src_idx[q]
                             o = req[li, d] * sourcing[li, d, r]
                             n = edge_res[li, r, d]
                             if n >= 0 and o > 0.0:
@@ -401,6 +429,8 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                             if mag_layer[g] == li:
                                 mag_prod += p
                         for d in range(n_r):
+                            if orders[li, d, r] == 0.0:
+                                continue
                             ship = p * orders[li, d, r] / tot
                             n = edge_res[li, r, d]
                             if n >= 0:
@@ -419,14 +449,16 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                                 out[s, t, 1 + d] += ship
                     # licence decisions on earlier (and this month's) requests
                     for n in range(n_res):
-                        if res_layers[n, li] == 0:
+                        # nothing is requested before a restriction starts
+                        if res_layers[n, li] == 0 or t < math.floor(res_start[n]):
                             continue
                         e = res_exporter[n]
                         lag = max(res_lag[s, n], 0.0)
                         m = math.floor(lag)
                         phi = lag - m
                         asked = 0.0
-                        for d in range(n_r):
+                        for q in range(dst_ptr[n], dst_ptr[n + 1]):
+                            d = dst_idx[q]
                             # requests from before month 0 of a measure in force: steady state
                             a0 = t - m
                             a1 = t - m - 1
@@ -440,7 +472,8 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                             asked += res_approval[s, n] * decided[d]
                         # a quota caps approved tonnes per month, shared pro rata by destination
                         fill = min(1.0, quota_left[n] / asked) if asked > 0.0 else 1.0
-                        for d in range(n_r):
+                        for q in range(dst_ptr[n], dst_ptr[n + 1]):
+                            d = dst_idx[q]
                             dec = decided[d]
                             if dec <= 0.0:
                                 continue
