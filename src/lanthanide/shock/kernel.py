@@ -208,6 +208,7 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
         for s in range(b * RUN_BLOCK, min((b + 1) * RUN_BLOCK, n_runs)):
             eps_d = gp[s, P_EPS_D]
             restock = max(gp[s, P_RESTOCK], 0.1)
+            per_restock = 1.0 / restock  # multiplications instead of divisions in hot loops
             # capacities of this run (facilities with their sampled delays)
             cap[:, :, :] = cap_base
             for f in range(n_f):
@@ -306,10 +307,10 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                                     built = _ramp((t - math.floor(res_start[n])) / max(lag_n, 1.0))
                                     steady += lag_n * built * sourcing[li, d, r]
                         pend = pending[li, d] - steady * total_need
+                        per_tgt = 1.0 / tsum if tsum > 0.0 else 0.0
                         for k in range(n_k):
-                            share = tgt[k] / tsum if tsum > 0.0 else 0.0
-                            gap = tgt[k] - inv[k, d, g] - pend * share
-                            o = max(need[k, d, g] + gap / restock, 0.0)
+                            gap = tgt[k] - inv[k, d, g] - pend * (tgt[k] * per_tgt)
+                            o = max(need[k, d, g] + gap * per_restock, 0.0)
                             sec_order[k, d, g] = o
                             req[mag_layer[g], d] += o
                 # 2. backward pass: orders
@@ -428,10 +429,11 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                         for g in range(n_g):
                             if mag_layer[g] == li:
                                 mag_prod += p
+                        per_order = p / tot
                         for d in range(n_r):
                             if orders[li, d, r] == 0.0:
                                 continue
-                            ship = p * orders[li, d, r] / tot
+                            ship = orders[li, d, r] * per_order
                             n = edge_res[li, r, d]
                             if n >= 0:
                                 free = 0.0
@@ -519,9 +521,10 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                             tot_need = 0.0
                             for k in range(n_k):
                                 tot_need += need[k, d, g]
-                            for k in range(n_k):
-                                if tot_need > 0.0:
-                                    alloc[k] = supply * need[k, d, g] / tot_need
+                            if tot_need > 0.0:
+                                per_need = supply / tot_need
+                                for k in range(n_k):
+                                    alloc[k] = need[k, d, g] * per_need
                         elif use_priority and supply < tot:
                             left = supply
                             for rank in range(1, max_rank + 1):
@@ -533,12 +536,15 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                             for k in range(n_k):
                                 if priority[k] == 0:
                                     rest_orders += sec_order[k, d, g]
-                            for k in range(n_k):
-                                if priority[k] == 0 and rest_orders > 0.0:
-                                    alloc[k] = left * sec_order[k, d, g] / rest_orders
+                            if rest_orders > 0.0:
+                                per_rest = left / rest_orders
+                                for k in range(n_k):
+                                    if priority[k] == 0:
+                                        alloc[k] = sec_order[k, d, g] * per_rest
                         else:
+                            per_order = supply / tot
                             for k in range(n_k):
-                                alloc[k] = supply * sec_order[k, d, g] / tot
+                                alloc[k] = sec_order[k, d, g] * per_order
                         inv_d = 0.0
                         short_d = 0.0
                         need_d = 0.0
@@ -597,7 +603,10 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                                     ordered += orders[li, d, r]
                         ratio = got / ordered if ordered > 0.0 else 1.0
                         ratio = min(max(ratio, 0.05), 2.0)
-                        multiple = min(math.exp(-math.log(ratio) / elast), gp[s, P_PRICE_CAP])
+                        multiple = 1.0  # exp(-log(1) / elast), without the calls
+                        if ratio != 1.0:
+                            multiple = math.exp(-math.log(ratio) / elast)
+                        multiple = min(multiple, gp[s, P_PRICE_CAP])
                         out[s, t, o_price + 2 * pi + mk] = base_price[pi] * multiple
                 if want_diag:
                     wh_end = 0.0
