@@ -176,6 +176,16 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                 dst_idx[cnt] = d
                 cnt += 1
         dst_ptr[n + 1] = cnt
+    # input slots fed by each layer (in slot order)
+    use_ptr = np.zeros(n_l + 1, dtype=np.int64)
+    use_idx = np.zeros(max(n_slot, 1), dtype=np.int64)
+    cnt = 0
+    for li in range(n_l):
+        for j in range(n_slot):
+            if in_layer[j] == li:
+                use_idx[cnt] = j
+                cnt += 1
+        use_ptr[li + 1] = cnt
     # scratch is allocated once per block of runs and reset per run: allocating it per run inside
     # the parallel loop made glibc trim and re-fault the thread heaps, which serialised the threads
     n_blocks = (n_runs + RUN_BLOCK - 1) // RUN_BLOCK
@@ -299,8 +309,9 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                         li = mag_layer[g]
                         steady = 0.0
                         if any_active:
-                            for a in range(act_ptr[li], act_ptr[li + 1]):
-                                r = act_idx[a]
+                            ld = li * n_r + d
+                            for q in range(src_ptr[ld], src_ptr[ld + 1]):
+                                r = src_idx[q]
                                 n = edge_res[li, r, d]
                                 if n >= 0:  # the expected pipeline builds up over one lag
                                     lag_n = res_lag[s, n]
@@ -373,10 +384,11 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                                 room += spare[r]
                         placed = min(moved[d], room)
                         if placed > 0.0:
+                            per_room = placed / room
                             for a in range(act_ptr[li], act_ptr[li + 1]):
                                 r = act_idx[a]
                                 if edge_res[li, r, d] < 0 and spare[r] > 0.0:
-                                    extra = placed * spare[r] / room
+                                    extra = spare[r] * per_room
                                     orders[li, d, r] += extra
                                     supplied[r] += extra
                             for a in range(act_ptr[li], act_ptr[li + 1]):
@@ -384,9 +396,10 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                                 spare[r] = max(cap[li, r, t] - supplied[r], 0.0)
                         rest = moved[d] - placed
                         if rest > 0.0:  # nowhere to go: stays with the original suppliers
+                            per_moved = rest / moved[d]
                             for a in range(act_ptr[li], act_ptr[li + 1]):
                                 r = act_idx[a]
-                                share = rest * back[d, r] / moved[d]
+                                share = back[d, r] * per_moved
                                 orders[li, d, r] += share
                                 supplied[r] += share
                     for a in range(act_ptr[li], act_ptr[li + 1]):
@@ -491,15 +504,13 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                         if recv[li, d] <= 0.0 or li >= mag_layer[0]:
                             continue
                         tot = 0.0
-                        cnt = 0
-                        for j in range(n_slot):
-                            if in_layer[j] == li:
-                                tot += slot_req[j, d]
-                                cnt += 1
-                        for j in range(n_slot):
-                            if in_layer[j] == li:
-                                share = slot_req[j, d] / tot if tot > 0.0 else 1.0 / cnt
-                                instock[j, d] += recv[li, d] * share
+                        cnt = use_ptr[li + 1] - use_ptr[li]
+                        for q in range(use_ptr[li], use_ptr[li + 1]):
+                            tot += slot_req[use_idx[q], d]
+                        for q in range(use_ptr[li], use_ptr[li + 1]):
+                            j = use_idx[q]
+                            share = slot_req[j, d] / tot if tot > 0.0 else 1.0 / cnt
+                            instock[j, d] += recv[li, d] * share
                         upstream_in += recv[li, d]
                 # 4. sectors
                 month_short = 0.0
