@@ -46,10 +46,18 @@ class Histogram:
         return self.total / max(self.n, 1)
 
 
-def edges_from(sample: F64) -> Edges:
-    """Edges spanning a pilot sample [runs, m], widened by a quarter of the span each way."""
-    lo = sample.min(axis=0)
-    hi = sample.max(axis=0)
+def edges_from(sample: F64, cols: npt.NDArray[np.int64] | None = None) -> Edges:
+    """Edges spanning a pilot sample, widened by a quarter of the span each way.
+
+    `sample` is [runs, m], or [runs, months, series] with `cols` picking the series: column
+    month * len(cols) + i, as in `histogram` (no copy of the sample into that order).
+    """
+    if cols is None:
+        lo = sample.min(axis=0)
+        hi = sample.max(axis=0)
+    else:
+        lo = sample.min(axis=0)[:, cols].reshape(-1)
+        hi = sample.max(axis=0)[:, cols].reshape(-1)
     span = hi - lo
     pad = np.where(span > 0, 0.25 * span, np.maximum(np.abs(lo) * 1e-6, 1e-9))
     return Edges(lo - pad, hi + pad)
