@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -15,4 +15,3 @@ class Settings:
     """
 
     db_path: Path | None = None
-    extra: dict[str, str] = field(default_factory=dict)

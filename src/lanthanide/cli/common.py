@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from platformdirs import user_data_dir
 
+from lanthanide.config import Settings
 from lanthanide.store.db import Store
 from lanthanide.store.files import atomic_write_text
 
@@ -30,12 +31,18 @@ def default_db() -> Path:
     return base / "lanthanide.duckdb"
 
 
-def open_store(db: Path | None, *, read_only: bool = True) -> Store:
-    """The store to read: `--db`, else the default file if initialised, else the embedded data."""
+def settings(db: Path | None) -> Settings:
+    """Settings for this invocation: `--db`, else the default file if initialised, else none
+    (the embedded data)."""
     if db is not None:
-        return Store.open(db, read_only=read_only)
+        return Settings(db_path=db)
     default = default_db()
-    return Store.open(default, read_only=read_only) if default.is_file() else Store.embedded()
+    return Settings(db_path=default if default.is_file() else None)
+
+
+def open_store(db: Path | None) -> Store:
+    """The store to read for this invocation (read-only)."""
+    return Store.from_settings(settings(db))
 
 
 def emit(text: str, out: Path | None) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from lanthanide.config import Settings
 from lanthanide.errors import ConfigError, InvalidInput
 from lanthanide.store.datasets import (
     dataset_path,
@@ -60,6 +61,11 @@ class Store:
         except duckdb.Error as error:
             raise ConfigError(f"{path}: not a lanthanide store ({error})") from error
         return cls(con, path)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Store:
+        """The store the settings name: their database file, or the embedded data."""
+        return cls.open(settings.db_path)
 
     @staticmethod
     def init(path: Path) -> dict[str, int]:
