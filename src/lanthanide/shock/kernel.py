@@ -179,12 +179,17 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                     cnt += 1
             buy_ptr[li * n_r + r + 1] = cnt
     # demand nodes (magnet, region) with any sector demand: the others never order or consume
-    has_dmd = np.zeros((n_g, n_r), dtype=np.bool_)
+    dmd_ptr = np.zeros(n_g + 1, dtype=np.int64)
+    dmd_idx = np.zeros(n_g * n_r, dtype=np.int64)
+    cnt = 0
     for g in range(n_g):
         for d in range(n_r):
             for k in range(n_k):
                 if demand[k, d, g] != 0.0:
-                    has_dmd[g, d] = True
+                    dmd_idx[cnt] = d
+                    cnt += 1
+                    break
+        dmd_ptr[g + 1] = cnt
     dst_ptr = np.zeros(n_res + 1, dtype=np.int64)
     dst_idx = np.zeros(max(n_res * n_r, 1), dtype=np.int64)
     cnt = 0
@@ -313,9 +318,8 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                 for g in range(n_g):
                     rec_share = min(recycling[g] + recycling_growth[g] * years, 0.9)
                     keep = (1.0 - rec_share) * (1.0 - sub)
-                    for d in range(n_r):
-                        if not has_dmd[g, d]:  # need, orders and stock stay zero
-                            continue
+                    for q_d in range(dmd_ptr[g], dmd_ptr[g + 1]):
+                        d = dmd_idx[q_d]
                         # order-up-to on the inventory position: stock plus licences pending
                         tsum = 0.0
                         total_need = 0.0
@@ -543,9 +547,8 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                 mkt_use[:, :] = 0.0
                 for g in range(n_g):
                     li = mag_layer[g]
-                    for d in range(n_r):
-                        if not has_dmd[g, d]:  # nothing ordered, held or short here
-                            continue
+                    for q_d in range(dmd_ptr[g], dmd_ptr[g + 1]):
+                        d = dmd_idx[q_d]
                         supply = recv[li, d]
                         tot = 0.0
                         for k in range(n_k):
