@@ -167,6 +167,29 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                     src_idx[cnt] = act_idx[a]
                     cnt += 1
             src_ptr[li * n_r + d + 1] = cnt
+    # buyers each supplier is sourced by (the transpose): orders before re-routing live only there
+    buy_ptr = np.zeros(n_l * n_r + 1, dtype=np.int64)
+    buy_idx = np.zeros(n_l * n_r * n_r, dtype=np.int64)
+    cnt = 0
+    for li in range(n_l):
+        for r in range(n_r):
+            for d in range(n_r):
+                if sourcing[li, d, r] != 0.0:
+                    buy_idx[cnt] = d
+                    cnt += 1
+            buy_ptr[li * n_r + r + 1] = cnt
+    # demand nodes (magnet, region) with any sector demand: the others never order or consume
+    dmd_ptr = np.zeros(n_g + 1, dtype=np.int64)
+    dmd_idx = np.zeros(n_g * n_r, dtype=np.int64)
+    cnt = 0
+    for g in range(n_g):
+        for d in range(n_r):
+            for k in range(n_k):
+                if demand[k, d, g] != 0.0:
+                    dmd_idx[cnt] = d
+                    cnt += 1
+                    break
+        dmd_ptr[g + 1] = cnt
     dst_ptr = np.zeros(n_res + 1, dtype=np.int64)
     dst_idx = np.zeros(max(n_res * n_r, 1), dtype=np.int64)
     cnt = 0
@@ -295,7 +318,8 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                 for g in range(n_g):
                     rec_share = min(recycling[g] + recycling_growth[g] * years, 0.9)
                     keep = (1.0 - rec_share) * (1.0 - sub)
-                    for d in range(n_r):
+                    for q_d in range(dmd_ptr[g], dmd_ptr[g + 1]):
+                        d = dmd_idx[q_d]
                         # order-up-to on the inventory position: stock plus licences pending
                         tsum = 0.0
                         total_need = 0.0
@@ -363,7 +387,8 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                         r = act_idx[a]
                         if supplied[r] > cap[li, r, t]:
                             keep = cap[li, r, t] / supplied[r]
-                            for d in range(n_r):
+                            for q in range(buy_ptr[li * n_r + r], buy_ptr[li * n_r + r + 1]):
+                                d = buy_idx[q]
                                 cut = orders[li, d, r] * (1.0 - keep)
                                 if cut > 0.0:
                                     orders[li, d, r] -= cut
@@ -522,7 +547,8 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
                 mkt_use[:, :] = 0.0
                 for g in range(n_g):
                     li = mag_layer[g]
-                    for d in range(n_r):
+                    for q_d in range(dmd_ptr[g], dmd_ptr[g + 1]):
+                        d = dmd_idx[q_d]
                         supply = recv[li, d]
                         tot = 0.0
                         for k in range(n_k):
