@@ -22,6 +22,7 @@ def test_two_dask_workers_give_identical_results_to_the_local_run(
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
+        client.wait_for_workers(2, timeout=60)
         assert len(client.scheduler_info()["workers"]) == 2
         remote = sim.simulate(model, 400, seed=9, chunk_size=50, map_fn=dask_map(client))
     assert remote.series == local.series
