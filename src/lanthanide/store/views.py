@@ -14,8 +14,6 @@ from lanthanide.errors import InvalidInput
 from lanthanide.receipt import Receipt, make_receipt
 from lanthanide.store.db import Store
 
-ALL_ELEMENTS = "all"
-
 
 def elements(store: Store) -> list[str]:
     """The 17 rare-earth symbols, by atomic number."""
@@ -24,16 +22,35 @@ def elements(store: Store) -> list[str]:
     return [str(s) for s in rows["symbol"]]
 
 
-def chain_from_store(
-    store: Store, year: int, element: str | None = None, stage: str | None = None
-) -> tuple[ChainReport, Receipt]:
-    """The chain report for `year`, optionally for one element and/or stage, with its receipt."""
+def _checked(store: Store, element: str | None, stage: str | None) -> list[str]:
+    """Reject an unknown element or stage; return the known elements."""
     known = elements(store)
     if element is not None and element not in known:
         raise InvalidInput(f"unknown element {element!r}; expected one of {', '.join(known)}")
     stages = set(store.frame("stages")["stage"])
     if stage is not None and stage not in stages:
         raise InvalidInput(f"unknown stage {stage!r}; expected one of {', '.join(sorted(stages))}")
+    return known
+
+
+def _receipt(store: Store, year: int, element: str | None, stage: str | None) -> Receipt:
+    return make_receipt(
+        "chain",
+        datasets=store.datasets(),
+        parameters={
+            "year": year,
+            "element": element,
+            "stage": stage,
+            "imports": list(store.imports()["vintage"]),
+        },
+    )
+
+
+def chain_from_store(
+    store: Store, year: int, element: str | None = None, stage: str | None = None
+) -> tuple[ChainReport, Receipt]:
+    """The chain report for `year`, optionally for one element and/or stage, with its receipt."""
+    known = _checked(store, element, stage)
     report = chain_report(
         current_rows(store.frame("production"), store.frame("vintages")),
         material_elements=store.frame("material_elements"),
@@ -44,17 +61,7 @@ def chain_from_store(
         stage=stage,
         stage_order=list(store.frame("stages").sort_values("order")["stage"]),
     )
-    receipt = make_receipt(
-        "chain",
-        datasets=store.datasets(),
-        parameters={
-            "year": year,
-            "element": element,
-            "stage": stage,
-            "imports": list(store.imports()["vintage"]),
-        },
-    )
-    return report, receipt
+    return report, _receipt(store, year, element, stage)
 
 
 def stage_from_store(
@@ -65,24 +72,25 @@ def stage_from_store(
     Without `--material`, the stage's broadest material with data that year is used (the one with
     the most country rows, e.g. total REO rather than one oxide), narrowed to `element` if given.
     """
-    report, receipt = chain_from_store(store, year, element, stage)
+    _checked(store, element, stage)
     current = current_rows(store.frame("production"), store.frame("vintages"))
     combos = available(current)
-    combos = combos[(combos["stage"] == stage) & (combos["year"] == year)]
+    combos = combos[combos["stage"] == stage]
     if element is not None:
         carriers = set(store.frame("material_elements").query("element == @element")["material"])
         combos = combos[combos["material"].isin(carriers)]
     if material is not None:
         combos = combos[combos["material"] == material]
-    if combos.empty:
-        years = sorted({c.year for c in report.stages})
+    that_year = combos[combos["year"] == year]
+    if that_year.empty:
+        years = sorted({int(y) for y in combos["year"]})
         raise InvalidInput(
             f"no {stage} data for {year}"
             + (f" and material {material}" if material else "")
-            + (f"; latest data year(s): {years}" if years else "")
+            + (f"; years with data: {years}" if years else "")
         )
     rows_per_material = current[(current["stage"] == stage) & (current["year"] == year)][
         "material"
     ].value_counts()
-    chosen = max(combos["material"], key=lambda m: (int(rows_per_material.get(m, 0)), m))
-    return concentration(current, stage, str(chosen), year), receipt
+    chosen = max(that_year["material"], key=lambda m: (int(rows_per_material.get(m, 0)), m))
+    return concentration(current, stage, str(chosen), year), _receipt(store, year, element, stage)
