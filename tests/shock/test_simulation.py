@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -9,7 +11,12 @@ import pandas as pd
 from lanthanide.shock import simulation as sim
 from lanthanide.shock.backtest import BACKTESTS, compare
 from lanthanide.shock.histogram import edges_from, histogram, quantiles
+from lanthanide.shock.network import build_network
+from lanthanide.store.scenario_reader import read_scenario
+from lanthanide.store.shock_network import Calibration
 from tests.shock.conftest import ModelFactory, embargo
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
 
 
 def reversed_map(fn: Callable[..., Any], *columns: list[Any]) -> Iterable[Any]:
@@ -26,6 +33,28 @@ def test_results_do_not_depend_on_where_or_in_which_order_chunks_run(
     local = sim.simulate(model, 250, seed=3, chunk_size=50)
     shuffled = sim.simulate(model, 250, seed=3, chunk_size=50, map_fn=reversed_map)
     assert local.series == shuffled.series and local.summary == shuffled.summary
+
+
+def test_a_run_gives_the_same_bits_in_any_lane_of_any_group(calibration: Calibration) -> None:
+    # the kernel computes runs in lane groups; a run's result must not depend on its lane or on its
+    # neighbours. The compiler vectorises lane loops and must round every lane alike: with
+    # reassociation and FMA contraction both on, lanes in vector and in scalar remainder loops
+    # rounded differently, and this check failed in most permutations (whether it does in a given
+    # process depends on array alignment, hence several permutations and two sizes).
+    scenario = read_scenario(EXAMPLES / "2025-04-no18.toml", calibration.measures)
+    scenario = dataclasses.replace(scenario, months=12)
+    network = build_network(calibration.tables, scenario.start, 12)
+    model = sim.prepare(network, scenario, calibration.defaults)
+    fields = [f.name for f in dataclasses.fields(sim.Draws)]
+    for runs in (64, 100):
+        draws = sim.sample(model, np.random.default_rng(5), runs)
+        base = sim.run_draws(model, draws)
+        for seed in range(6):
+            order = np.random.default_rng(seed).permutation(runs)
+            moved = sim.Draws(*(np.ascontiguousarray(getattr(draws, f)[order]) for f in fields))
+            permuted = sim.run_draws(model, moved)
+            assert np.array_equal(base.series[order], permuted.series), (runs, seed)
+            assert np.array_equal(base.scalars[order], permuted.scalars), (runs, seed)
 
 
 def test_streaming_quantiles_match_exact_quantiles_within_a_bin(
