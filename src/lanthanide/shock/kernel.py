@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
 
 #: columns of the per-run global parameter matrix
 GLOBAL_PARAMS: tuple[str, ...] = (
@@ -101,6 +102,92 @@ GROUPS_PER_TASK = 2
 @numba.njit(cache=True, error_model="numpy")
 def _ramp(x: float) -> float:
     return min(max(x, 0.0), 1.0)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _index_lists(  # noqa: PLR0917 - numba helpers take their arrays positionally
+    sourcing: F64,
+    demand: F64,
+    act_ptr: I64,
+    act_idx: I64,
+    res_exporter: I64,
+    res_dest: I64,
+    in_layer: I64,
+) -> tuple[I64, I64, I64, I64, I64, I64, I64, I64, I64, I64]:
+    """Sparse (CSR) lists the kernel loops over instead of whole region axes.
+
+    Orders, shipments and licences on other edges are always zero, so skipping them changes no
+    value; it spares the kernel most of its loop iterations on this network.
+    """
+    n_l, n_r = sourcing.shape[0], sourcing.shape[1]
+    n_k, n_g = demand.shape[0], demand.shape[2]
+    n_res = res_exporter.shape[0]
+    n_slot = in_layer.shape[0]
+    # suppliers a buyer sources from (active, share > 0)
+    src_ptr = np.zeros(n_l * n_r + 1, dtype=np.int64)
+    src_idx = np.zeros(n_l * n_r * n_r, dtype=np.int64)
+    cnt = 0
+    for li in range(n_l):
+        for d in range(n_r):
+            for a in range(act_ptr[li], act_ptr[li + 1]):
+                if sourcing[li, d, act_idx[a]] != 0.0:
+                    src_idx[cnt] = act_idx[a]
+                    cnt += 1
+            src_ptr[li * n_r + d + 1] = cnt
+    # buyers each supplier is sourced by (the transpose): orders before re-routing live only there
+    buy_ptr = np.zeros(n_l * n_r + 1, dtype=np.int64)
+    buy_idx = np.zeros(n_l * n_r * n_r, dtype=np.int64)
+    cnt = 0
+    for li in range(n_l):
+        for r in range(n_r):
+            for d in range(n_r):
+                if sourcing[li, d, r] != 0.0:
+                    buy_idx[cnt] = d
+                    cnt += 1
+            buy_ptr[li * n_r + r + 1] = cnt
+    # demand nodes (magnet, region) with any sector demand: the others never order or consume
+    dmd_ptr = np.zeros(n_g + 1, dtype=np.int64)
+    dmd_idx = np.zeros(n_g * n_r, dtype=np.int64)
+    cnt = 0
+    for g in range(n_g):
+        for d in range(n_r):
+            for k in range(n_k):
+                if demand[k, d, g] != 0.0:
+                    dmd_idx[cnt] = d
+                    cnt += 1
+                    break
+        dmd_ptr[g + 1] = cnt
+    dst_ptr = np.zeros(n_res + 1, dtype=np.int64)
+    dst_idx = np.zeros(max(n_res * n_r, 1), dtype=np.int64)
+    cnt = 0
+    for n in range(n_res):
+        for d in range(n_r):
+            if res_dest[n, d] == 1 and d != res_exporter[n]:
+                dst_idx[cnt] = d
+                cnt += 1
+        dst_ptr[n + 1] = cnt
+    # input slots fed by each layer (in slot order)
+    use_ptr = np.zeros(n_l + 1, dtype=np.int64)
+    use_idx = np.zeros(max(n_slot, 1), dtype=np.int64)
+    cnt = 0
+    for li in range(n_l):
+        for j in range(n_slot):
+            if in_layer[j] == li:
+                use_idx[cnt] = j
+                cnt += 1
+        use_ptr[li + 1] = cnt
+    return (
+        src_ptr,
+        src_idx,
+        buy_ptr,
+        buy_idx,
+        dmd_ptr,
+        dmd_idx,
+        dst_ptr,
+        dst_idx,
+        use_ptr,
+        use_idx,
+    )
 
 
 @numba.njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
@@ -171,60 +258,11 @@ def simulate_runs(  # noqa: PLR0917 - numba kernels take their arrays positional
     first_res = 1e9
     for n in range(n_res):
         first_res = min(first_res, res_start[n])
-    # suppliers a buyer sources from (active, share > 0) and destinations each restriction covers:
-    # orders, shipments and licences on other edges are always zero, so loops skip them
-    src_ptr = np.zeros(n_l * n_r + 1, dtype=np.int64)
-    src_idx = np.zeros(n_l * n_r * n_r, dtype=np.int64)
-    cnt = 0
-    for li in range(n_l):
-        for d in range(n_r):
-            for a in range(act_ptr[li], act_ptr[li + 1]):
-                if sourcing[li, d, act_idx[a]] != 0.0:
-                    src_idx[cnt] = act_idx[a]
-                    cnt += 1
-            src_ptr[li * n_r + d + 1] = cnt
-    # buyers each supplier is sourced by (the transpose): orders before re-routing live only there
-    buy_ptr = np.zeros(n_l * n_r + 1, dtype=np.int64)
-    buy_idx = np.zeros(n_l * n_r * n_r, dtype=np.int64)
-    cnt = 0
-    for li in range(n_l):
-        for r in range(n_r):
-            for d in range(n_r):
-                if sourcing[li, d, r] != 0.0:
-                    buy_idx[cnt] = d
-                    cnt += 1
-            buy_ptr[li * n_r + r + 1] = cnt
-    # demand nodes (magnet, region) with any sector demand: the others never order or consume
-    dmd_ptr = np.zeros(n_g + 1, dtype=np.int64)
-    dmd_idx = np.zeros(n_g * n_r, dtype=np.int64)
-    cnt = 0
-    for g in range(n_g):
-        for d in range(n_r):
-            for k in range(n_k):
-                if demand[k, d, g] != 0.0:
-                    dmd_idx[cnt] = d
-                    cnt += 1
-                    break
-        dmd_ptr[g + 1] = cnt
-    dst_ptr = np.zeros(n_res + 1, dtype=np.int64)
-    dst_idx = np.zeros(max(n_res * n_r, 1), dtype=np.int64)
-    cnt = 0
-    for n in range(n_res):
-        for d in range(n_r):
-            if res_dest[n, d] == 1 and d != res_exporter[n]:
-                dst_idx[cnt] = d
-                cnt += 1
-        dst_ptr[n + 1] = cnt
-    # input slots fed by each layer (in slot order)
-    use_ptr = np.zeros(n_l + 1, dtype=np.int64)
-    use_idx = np.zeros(max(n_slot, 1), dtype=np.int64)
-    cnt = 0
-    for li in range(n_l):
-        for j in range(n_slot):
-            if in_layer[j] == li:
-                use_idx[cnt] = j
-                cnt += 1
-        use_ptr[li + 1] = cnt
+    # suppliers each buyer sources from, buyers of each supplier, demand regions per magnet,
+    # destinations per restriction, input slots fed by each layer
+    (src_ptr, src_idx, buy_ptr, buy_idx, dmd_ptr, dmd_idx, dst_ptr, dst_idx, use_ptr, use_idx) = (
+        _index_lists(sourcing, demand, act_ptr, act_idx, res_exporter, res_dest, in_layer)
+    )
     n_groups = (n_runs + LANES - 1) // LANES
     n_tasks = (n_groups + GROUPS_PER_TASK - 1) // GROUPS_PER_TASK
     for task in numba.prange(n_tasks):
