@@ -20,20 +20,11 @@ from lanthanide.report import simulation as report
 from lanthanide.shock.backtest import BACKTESTS, compare
 from lanthanide.shock.network import build_network
 from lanthanide.shock.scenario import Scenario
-from lanthanide.shock.simulation import SimulationResult, prepare, simulate
+from lanthanide.shock.simulation import ASSUMPTIONS, SimulationResult, prepare, simulate
 from lanthanide.store import dataset_receipts, read_table
 from lanthanide.store.files import atomic_write_bytes, atomic_write_text
 from lanthanide.store.scenario_reader import read_scenario
 from lanthanide.store.shock_network import Calibration, load_calibration
-
-ASSUMPTIONS = [
-    "monthly network: 8 regions x 9 (stage, material) layers, 7 sectors; Leontief inputs",
-    "sourcing shares fixed at baseline; restricted orders move to spare capacity after "
-    "qualification",
-    "licence decisions arrive after the licence lag; denied material stays with the exporter",
-    "prices are a partial-equilibrium response to the month's tightness and do not feed back",
-    "quantiles from 1024-bin streaming histograms merged over chunks",
-]
 
 
 class Format(StrEnum):
@@ -123,7 +114,7 @@ def _receipt(
             "scenario_sha256": hashlib.sha256(text).hexdigest(),
             **params,
         },
-        assumptions=ASSUMPTIONS,
+        assumptions=list(ASSUMPTIONS),
         seed=params.get("seed"),
     )
 

@@ -18,7 +18,7 @@ import numpy.typing as npt
 from lanthanide.errors import SimulationError
 from lanthanide.shock import kernel
 from lanthanide.shock.distributions import Dist
-from lanthanide.shock.histogram import Edges, Histogram, edges_from, histogram, quantiles
+from lanthanide.shock.histogram import BINS, Edges, Histogram, edges_from, histogram, quantiles
 from lanthanide.shock.network import (
     LAYERS,
     MAGNETS,
@@ -38,6 +38,16 @@ I64 = npt.NDArray[np.int64]
 QUANTILES = (0.1, 0.5, 0.9)
 NO_QUOTA = 1e300  # no monthly quota
 SCALARS = ("total_shortfall_t", "total_loss_musd", "shortfall_months")
+#: what every simulation assumes, stated in its receipt (the kernel docstring has the equations)
+ASSUMPTIONS = (
+    f"monthly network: {len(REGIONS)} regions x {len(LAYERS)} (stage, material) layers, "
+    f"{len(SECTORS)} sectors; Leontief inputs",
+    "sourcing shares fixed at baseline; restricted orders move to spare capacity after "
+    "qualification",
+    "licence decisions arrive after the licence lag; denied material stays with the exporter",
+    "prices are a partial-equilibrium response to the month's tightness and do not feed back",
+    f"quantiles from {BINS}-bin streaming histograms merged over chunks",
+)
 MapFn = Callable[..., Iterable[Any]]
 
 
