@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lanthanide.shock import kernel
 from lanthanide.shock import simulation as sim
+from lanthanide.shock.distributions import fixed
 from lanthanide.shock.network import LAYERS, REGIONS
-from tests.shock.conftest import ModelFactory, embargo, totals
+from lanthanide.shock.scenario import Restriction
+from tests.shock.conftest import ModelFactory, column, embargo, totals
 
 LAYER_NAMES = [f"{s}:{m}" for s, m in LAYERS]
 FAST = settings(max_examples=20, deadline=None)
@@ -33,7 +37,7 @@ def run(model: object, n: int = 16, seed: int = 7, diag: bool = False) -> sim.Ra
 @FAST
 @given(restriction=restrictions, seed=st.integers(0, 2**32 - 1))
 def test_magnet_balance_holds_every_month_and_no_stock_goes_negative(
-    make_model: ModelFactory, restriction: object, seed: int
+    make_model: ModelFactory, restriction: Restriction, seed: int
 ) -> None:
     raw = run(make_model(restriction), seed=seed, diag=True)
     d = {name: raw.diag[:, :, i] for i, name in enumerate(kernel.DIAG)}
@@ -67,28 +71,11 @@ def test_no_restriction_means_no_shortfall_against_the_baseline(
     seed=st.integers(0, 2**32 - 1),
 )
 def test_a_stronger_restriction_never_lowers_total_shortfall(
-    make_model: ModelFactory, restriction: object, weaker: float, stronger: float, seed: int
+    make_model: ModelFactory, restriction: Restriction, weaker: float, stronger: float, seed: int
 ) -> None:
     low, high = sorted((weaker, stronger))
-    base = restriction.__dict__  # type: ignore[attr-defined]
-    soft = embargo(
-        high,
-        base["licence_lag_months"].central(),
-        base["layers"],
-        base["destinations"],
-        base["start"],
-        None,
-        base["exporter"],
-    )
-    hard = embargo(
-        low,
-        base["licence_lag_months"].central(),
-        base["layers"],
-        base["destinations"],
-        base["start"],
-        None,
-        base["exporter"],
-    )
+    soft = dataclasses.replace(restriction, approval_rate=fixed(high))
+    hard = dataclasses.replace(restriction, approval_rate=fixed(low))
     short_soft = totals(run(make_model(soft), seed=seed), "shortfall_t")
     short_hard = totals(run(make_model(hard), seed=seed), "shortfall_t")
     assert np.all(short_hard >= short_soft - 1e-6 * np.maximum(short_soft, 1.0))
@@ -128,11 +115,6 @@ def test_an_embargo_causes_shortfall_and_raises_ex_china_prices(make_model: Mode
 def test_a_quota_caps_licensed_exports_and_a_smaller_quota_never_lowers_shortfall(
     make_model: ModelFactory,
 ) -> None:
-    import dataclasses
-
-    from lanthanide.shock.distributions import fixed
-    from tests.shock.conftest import column
-
     base = embargo(
         1.0, 0.0, ("magnet:ndfeb", "magnet:ndfeb_hd", "magnet:smco"), ("*",), "2026-01-01"
     )
