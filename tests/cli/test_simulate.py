@@ -60,8 +60,9 @@ def test_backtest_reports_observed_beside_simulated_and_mape(tmp_path: Path) -> 
     doc = json.loads(out.stdout)
     rows = {r["month"]: r for r in doc["rows"]}
     assert rows["2025-05"]["observed_t"] == 1238
-    assert rows["2025-12"]["observed_t"] is None
-    assert len(doc["months_used"]) == 8 and 0 < doc["mape"] < 1
+    assert rows["2025-12"]["observed_t"] == 5952
+    assert doc["months_used"] == [f"2025-{m:02d}" for m in range(4, 13)]
+    assert 0 < doc["mape"] < 1
     assert (tmp_path / "backtest.png").read_bytes().startswith(PNG)
 
 
