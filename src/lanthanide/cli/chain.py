@@ -43,8 +43,9 @@ def chain(
 ) -> None:
     """Country concentration of each value-chain stage, chokepoints and US import reliance.
 
-    With --stage the result is that stage in exactly --year (JSON: stage, year, hhi, top3_share,
-    shares[country, share, source_url]); without it, every stage at its latest data year.
+    With --stage: that stage in exactly --year (JSON keys stage, year, hhi,
+    top3_share, shares: a list of country, share, source_url).
+    Without it: every stage at its latest data year.
     """
     store = open_store(db)
     if stage is not None:

@@ -138,8 +138,8 @@ def simulate_command(
 ) -> None:
     """Simulate export restrictions: shortages, prices and sector losses over time (Monte Carlo).
 
-    Results depend only on the scenario, the calibration, --seed, --runs and --chunk-size, not on
-    --workers or --scheduler.
+    Results depend on the scenario, calibration, --seed, --runs, --chunk-size;
+    never on the Dask options (--workers, --scheduler).
     """
     calibration = load_calibration()
     scenario = read_scenario(scenario_file, calibration.measures)
