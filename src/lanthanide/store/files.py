@@ -16,7 +16,7 @@ def _mode_for(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o777
     except FileNotFoundError:
-        umask = os.umask(0)
+        umask = os.umask(0)  # the only way to read it; restored at once (writes are not threaded)
         os.umask(umask)
         return 0o666 & ~umask
 
