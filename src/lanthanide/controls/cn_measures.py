@@ -120,7 +120,7 @@ def cn_extraterritorial(rule: Rule, ctx: Context) -> list[Finding]:
             "so the 0.1% rule does not reach it."
         )
     else:
-        applies = share >= threshold.value
+        applies = facts.meets(ctx.product, CN_CONTENT, threshold.value, threshold.comparison)
         sentence = (
             f"China-origin controlled rare-earth content is {pct} of the value of this "
             f"foreign-made product holding Part II items (e.g. line "

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +29,7 @@ from lanthanide.bom.model import (
     type_mask,
 )
 from lanthanide.bom.rollup import Plan, down_weights, multipliers, plan, rollup, up_weights
+from lanthanide.controls.exact import Comparison, Number, exact, near, share_meets
 from lanthanide.controls.rule import Rule
 
 CN, US = COUNTRY_CODE["CN"], COUNTRY_CODE["US"]
@@ -65,8 +67,11 @@ class Facts:
     contribution: F64  # (n, 4) node contribution to its product's total
     by_product: I64  # nodes sorted by product
     product_start: I64  # (P + 1,) slices into by_product
+    counted: Mask  # (n, 3) lines counted whole in the value columns 0-2 (the roll-up stops there)
     memo: dict[str, Mask] = field(default_factory=dict)
     shares: dict[int, F64] = field(default_factory=dict)
+    exact_memo: dict[tuple[int, int], dict[int, Fraction]] = field(default_factory=dict)
+    edge_memo: dict[str, I64] = field(default_factory=dict)
 
     def mask(self, key: str, make: Callable[[], Mask]) -> Mask:
         """A node mask computed once per screening (the per-product loop only slices it)."""
@@ -88,6 +93,30 @@ class Facts:
             out = self.x[:, column] / self.bom.unit_value
         return np.where(self.bom.unit_value > 0, out, np.nan)
 
+    def exact_contributions(self, product: int, column: int) -> dict[int, Fraction]:
+        """Exact contribution of each counted node of `product` in value `column` (cached)."""
+        key = (product, column)
+        found = self.exact_memo.get(key)
+        if found is None:
+            found = self.exact_memo[key] = _exact_contributions(self, product, column)
+        return found
+
+    def exact_total(self, product: int, column: int) -> Fraction:
+        """The rolled-up `column` of `product`, summed exactly from the decimal inputs."""
+        return sum(self.exact_contributions(product, column).values(), Fraction(0))
+
+    def meets(self, product: int, column: int, threshold: Number, comparison: Comparison) -> bool:
+        """Whether the product's share in `column` meets a legal threshold, decided exactly.
+
+        The float share decides when it is clearly away from the threshold; within
+        `exact.BAND` of it the share is re-summed in rationals (`exact.share_meets`).
+        """
+        share = float(self.share(column)[product])
+        if not near(share, threshold):
+            return share_meets(share, 1, threshold, comparison)
+        whole = exact(float(self.value[product]))
+        return share_meets(self.exact_total(product, column), whole, threshold, comparison)
+
     def nodes(self, product: int) -> I64:
         return self.by_product[self.product_start[product] : self.product_start[product + 1]]
 
@@ -102,6 +131,44 @@ class Facts:
         if column is None or hit.size < 2:
             return hit
         return hit[np.argsort(-self.contribution[hit, column], kind="stable")]
+
+
+def _edges_of(facts: Facts, product: int) -> I64:
+    """Edge indexes of one product (edges sorted by product once, then sliced)."""
+    bom = facts.bom
+    memo = facts.edge_memo
+    if "order" not in memo:
+        memo["order"] = np.argsort(bom.product[bom.parent], kind="stable").astype(np.int64)
+        memo["keys"] = bom.product[bom.parent][memo["order"]].astype(np.int64)
+    order, keys = memo["order"], memo["keys"]
+    lo, hi = np.searchsorted(keys, [product, product + 1])
+    out: I64 = order[lo:hi].astype(np.int64)
+    return out
+
+
+def _exact_contributions(facts: Facts, product: int, column: int) -> dict[int, Fraction]:
+    """The roll-up of one product and column in rationals: the model of `rollup.multipliers`.
+
+    A counted node stops the walk (what it contains is not counted again). Edges are taken in
+    ascending level of their parent, so a parent's multiplier is complete before it is passed
+    on; quantities and values are read back as the decimal text they were parsed from.
+    """
+    bom = facts.bom
+    counted = facts.counted[:, column]
+    edges = _edges_of(facts, product)
+    edges = edges[np.argsort(bom.level[bom.parent[edges]], kind="stable")]
+    root = int(bom.root[product])
+    mult: dict[int, Fraction] = {root: Fraction(1)}
+    for e in edges:
+        p, c = int(bom.parent[e]), int(bom.child[e])
+        if p not in mult or counted[p]:
+            continue
+        mult[c] = mult.get(c, Fraction(0)) + mult[p] * exact(float(bom.quantity[e]))
+    return {
+        node: m * exact(float(bom.unit_value[node]))
+        for node, m in mult.items()
+        if counted[node] and m
+    }
 
 
 def compute_facts(bom: Bom, extraterritorial: Rule) -> Facts:
@@ -149,4 +216,5 @@ def compute_facts(bom: Bom, extraterritorial: Rule) -> Facts:
         contribution=contribution,
         by_product=by_product,
         product_start=start.astype(np.int64),
+        counted=np.stack([cn_part_i, us_controlled, us_controlled | us_unclassified], axis=1),
     )

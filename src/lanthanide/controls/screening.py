@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
-from lanthanide.bom.model import COUNTRY_CODE, NONE, Bom
-from lanthanide.bom.resourcing import smallest_resourcing
+from lanthanide.bom.model import COUNTRY_CODE, I64, NONE, Bom
+from lanthanide.bom.resourcing import Resourcing, smallest_resourcing
+from lanthanide.controls.exact import exact, near, share_meets
 from lanthanide.controls.facts import CN_CONTENT, US_CONTENT, Facts, compute_facts
 from lanthanide.controls.measures import EVALUATORS, Context, us_affiliates
 from lanthanide.controls.result import (
@@ -19,7 +21,7 @@ from lanthanide.controls.result import (
     Screening,
     determine,
 )
-from lanthanide.controls.rule import RuleSet, Status, Test
+from lanthanide.controls.rule import RuleSet, Status, Test, Threshold
 from lanthanide.receipt import make_receipt
 
 EXTRATERRITORIAL = "CN-MOFCOM-2025-61"
@@ -46,9 +48,46 @@ def facts_for(bom: Bom, rules: RuleSet) -> Facts:
     return compute_facts(bom, rules.rules[EXTRATERRITORIAL])
 
 
+def _exactly_under(
+    facts: Facts,
+    product: int,
+    nodes: I64,
+    found: Resourcing,
+    threshold: Threshold,
+) -> Resourcing:
+    """Extend a float re-sourcing set until the share left fails the legal test exactly.
+
+    The float search can stop one line early when the share left lands on the threshold
+    (0.9 of 900 left is exactly 0.1%, still caught): check the rest in rationals and take the
+    next-largest lines until it is under.
+    """
+    limit, comparison = threshold.value, threshold.comparison
+    left = facts.share(CN_CONTENT)[product] - found.moved_value / float(facts.value[product])
+    if not near(float(left), limit):
+        return found
+    exact_of = facts.exact_contributions(product, CN_CONTENT)
+    whole = exact(float(facts.value[product]))
+    order = nodes[np.argsort(-facts.contribution[nodes, CN_CONTENT], kind="stable")]
+    k = found.nodes.size
+    rest = sum((exact_of.get(int(i), Fraction(0)) for i in order[k:]), Fraction(0))
+    while k < order.size and share_meets(rest, whole, limit, comparison):
+        rest -= exact_of.get(int(order[k]), Fraction(0))
+        k += 1
+    total = facts.exact_total(product, CN_CONTENT)
+    return Resourcing(
+        nodes=order[:k].astype(np.int64),
+        moved_value=float(total - rest),
+        share_before=found.share_before,
+        share_after=float(rest / whole),
+        limit=limit,
+    )
+
+
 def _resourcing(facts: Facts, rules: RuleSet, product: int) -> ResourcingResult | None:
     rule = rules.rules[EXTRATERRITORIAL]
     threshold = rule.thresholds["cn_controlled_share"]
+    if not facts.meets(product, CN_CONTENT, threshold.value, threshold.comparison):
+        return None
     nodes = facts.nodes(product)
     nodes = nodes[facts.contribution[nodes, CN_CONTENT] > 0]
     found = smallest_resourcing(
@@ -60,6 +99,7 @@ def _resourcing(facts: Facts, rules: RuleSet, product: int) -> ResourcingResult 
     )
     if found is None:
         return None
+    found = _exactly_under(facts, product, nodes, found, threshold)
     labels = [facts.bom.line_label(int(i)) for i in found.nodes[:MAX_RESOURCING_LINES]]
     return ResourcingResult(
         measure=rule.id,

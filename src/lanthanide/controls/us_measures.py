@@ -25,7 +25,6 @@ def us_de_minimis(rule: Rule, ctx: Context) -> list[Finding]:
     facts = ctx.facts
     root = ctx.root
     share = float(facts.share(US_CONTENT)[ctx.product])
-    share_hi = float(facts.share(US_CONTENT_OR_UNCLASSIFIED)[ctx.product])
     if int(facts.made[root]) == US:
         return [
             _finding(
@@ -48,8 +47,9 @@ def us_de_minimis(rule: Rule, ctx: Context) -> list[Finding]:
     t = rule.thresholds
     if dest is None:
         lo, hi = t["us_controlled_share_e1"].value, t["us_controlled_share"].value
-        decided = share_hi <= lo or share > hi
-        applies: bool | None = share > hi if decided else None
+        over_hi = facts.meets(ctx.product, US_CONTENT, hi, ">")
+        decided = over_hi or not facts.meets(ctx.product, US_CONTENT_OR_UNCLASSIFIED, lo, ">")
+        applies: bool | None = over_hi if decided else None
         level = hi
         why = "no destination was given (ship_to); the level is 10% or 25% depending on it"
     else:
@@ -63,9 +63,9 @@ def us_de_minimis(rule: Rule, ctx: Context) -> list[Finding]:
             level, why = t["us_controlled_share_e1"].value, f"{dest} takes the 10% level"
         else:
             level, why = t["us_controlled_share"].value, f"{dest} takes the 25% level"
-        if share > level:
+        if facts.meets(ctx.product, US_CONTENT, level, ">"):
             applies = True
-        elif share_hi > level:
+        elif facts.meets(ctx.product, US_CONTENT_OR_UNCLASSIFIED, level, ">"):
             applies = None
             why += "; US-origin lines without an ECCN could push it over"
         else:
