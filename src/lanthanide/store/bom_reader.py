@@ -263,6 +263,8 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
     mined_in = _countries(table, "mined_in", problems)
     ship_from = _countries(table, "ship_from", problems)
     ship_to = _countries(table, "ship_to", problems)
+    end_user_hq = _countries(table, "end_user_hq", problems)
+    tpp = _numbers(table, "tpp", problems, np.zeros(n_rows, dtype=bool), "tpp")
 
     element_text = _coded(table, "elements")
     element_codes = element_text.codes
@@ -293,6 +295,7 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
         ("origin", origin, origin == NONE),
         ("made_in", made_in, made_in == NONE),
         ("tech_origin", tech_origin, tech_origin == NONE),
+        ("tpp", np.nan_to_num(tpp, nan=-1.0), np.isnan(tpp)),
         ("eccn", eccn_codes, eccn_text.empty),
         ("unit_value_usd", np.nan_to_num(unit_value, nan=-1.0), np.isnan(unit_value)),
     ):
@@ -413,4 +416,6 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
         label_names=tuple(labels),
         source=table.source,
         level=level,
+        end_user_hq=end_user_hq[root_row],
+        tpp=tpp[first],
     )

@@ -37,6 +37,8 @@ CANONICAL: tuple[str, ...] = (
     "ship_to",
     "end_user",
     "end_use",
+    "end_user_hq",
+    "tpp",
 )
 REQUIRED: tuple[str, ...] = (
     "product_id",
