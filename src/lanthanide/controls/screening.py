@@ -149,6 +149,7 @@ def screen(
             end_user=end_user.lower() if end_user else None,
             end_use=end_use.lower() if end_use else None,
             assumptions=assumed,
+            rules=rules,
         )
         findings: list[Finding] = []
         subject_to_ear: bool | None = int(facts.made[ctx.root]) == COUNTRY_CODE["US"]
