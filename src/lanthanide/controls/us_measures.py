@@ -166,7 +166,9 @@ def _policy_tier(rule: Rule, ctx: Context, lines: np.ndarray) -> tuple[Policy, s
             denial,
             f"; from {clause.effective} case-by-case review is only for exports from the US",
         )
-    tpps = [ctx.facts.bom.tpp_of(int(n)) for n in lines]
+    bom = ctx.facts.bom
+    chips = [int(n) for n in lines if bom.eccn_names[int(bom.eccn[n])].startswith("3A090")]
+    tpps = [bom.tpp_of(n) for n in chips or [int(n) for n in lines]]
     if any(t is None for t in tpps):
         return denial, (
             f"; a line gives no tpp, so the stricter policy applies (case-by-case needs TPP "
