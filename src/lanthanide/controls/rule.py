@@ -37,6 +37,7 @@ class Test(StrEnum):
     CN_LISTED_ITEMS = "cn_listed_items"
     CN_EXTRATERRITORIAL = "cn_extraterritorial"
     CN_TECHNOLOGY = "cn_technology"
+    CN_END_USER_BAN = "cn_end_user_ban"
     SUSPENSION = "suspension"
     US_DE_MINIMIS = "us_de_minimis"
     US_ADVANCED_COMPUTING = "us_advanced_computing"
@@ -88,8 +89,15 @@ class Suspension(_Strict):
     until: dt.date
     until_latest: dt.date | None = None
     by: str = Field(description="id of the suspending instrument")
+    clauses: list[str] = Field(
+        default_factory=list, description="the clauses suspended; empty = the whole instrument"
+    )
     confidence: Confidence = "V"
     note: str = ""
+
+    def covers(self, clause: str | None) -> bool:
+        """Whether this window suspends `clause` (None: the instrument as a whole)."""
+        return not self.clauses or (clause is not None and clause in self.clauses)
 
     @model_validator(mode="after")
     def _ordered(self) -> Suspension:
@@ -133,6 +141,14 @@ class Scope(_Strict):
     part_i_elements: list[str] = Field(default_factory=list)
     part_i_item_types: list[str] = Field(default_factory=list)
     part_ii_item_types: list[str] = Field(default_factory=list)
+    #: item types that are Part II items when they contain a rare earth (unknown when none given)
+    part_ii_item_types_if_rare_earth: list[str] = Field(default_factory=list)
+    #: control code of each element's items (Ann. 18/57: Sm -> 1C902 ...), for findings
+    codes_by_element: dict[str, str] = Field(default_factory=dict)
+    #: destinations the measure does not reach (Ann. 61: exports to places outside China only)
+    excluded_destinations: list[str] = Field(default_factory=list)
+    #: end-user bans: whether transfers by third-country parties of the regime's items are caught
+    third_country_transfers: Literal["yes", "no", "uncertain"] = "no"
 
 
 class Threshold(_Strict):
@@ -191,6 +207,12 @@ class Rule(_Strict):
     thresholds: dict[str, Threshold] = Field(default_factory=dict)
     policy: LicencePolicy
     sources: list[Source] = Field(min_length=1)
+    #: whether the official publication (ministry, gazette, legislature) was found; when it was,
+    #: the first source is it; when not, the note says what was searched and what stands in
+    official_source_found: bool | None = Field(
+        default=None, description="None: not yet stated (tests/controls/test_rule_sources.py)"
+    )
+    official_source_note: str = ""
     uncertain: list[str] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
 
@@ -208,6 +230,13 @@ class Rule(_Strict):
         for before, after in itertools.pairwise(windows):
             if after.from_ <= (before.until_latest or before.until):
                 raise ValueError("suspension windows overlap")
+        known = {c.id for c in self.clauses}
+        for window in self.suspensions:
+            for name in window.clauses:
+                if name not in known:
+                    raise ValueError(f"suspension by {window.by} names unknown clause {name!r}")
+        if self.official_source_found is False and not self.official_source_note.strip():
+            raise ValueError("official_source_found is false: say why in official_source_note")
         return self
 
     @property

@@ -65,7 +65,8 @@ def _exactly_under(
     left = facts.share(CN_CONTENT)[product] - found.moved_value / float(facts.value[product])
     if not near(float(left), limit):
         return found
-    exact_of = facts.exact_contributions(product, CN_CONTENT)
+    root = int(facts.bom.root[product])
+    exact_of = facts.exact_contributions(root, CN_CONTENT)
     whole = exact(float(facts.value[product]))
     order = nodes[np.argsort(-facts.contribution[nodes, CN_CONTENT], kind="stable")]
     k = found.nodes.size
@@ -73,13 +74,26 @@ def _exactly_under(
     while k < order.size and share_meets(rest, whole, limit, comparison):
         rest -= exact_of.get(int(order[k]), Fraction(0))
         k += 1
-    total = facts.exact_total(product, CN_CONTENT)
+    total = facts.exact_total(root, CN_CONTENT)
     return Resourcing(
         nodes=order[:k].astype(np.int64),
         moved_value=float(total - rest),
         share_before=found.share_before,
         share_after=float(rest / whole),
         limit=limit,
+    )
+
+
+def _can_clear(findings: list[Finding]) -> bool:
+    """Re-sourcing is offered only where it can clear the test: the product's own Ann. 61
+    de minimis finding applies or is unknown (not for a China-made product, a product that is
+    not a Part II item, or one shipped into China)."""
+    return any(
+        f.measure == EXTRATERRITORIAL
+        and f.clause == "de_minimis"
+        and not f.upstream
+        and f.applies is not False
+        for f in findings
     )
 
 
@@ -175,7 +189,7 @@ def screen(
                 end_user=ctx.end_user,
                 end_use=ctx.end_use,
                 findings=findings,
-                resourcing=_resourcing(facts, rules, p),
+                resourcing=_resourcing(facts, rules, p) if _can_clear(findings) else None,
             )
         )
     receipt = make_receipt(

@@ -113,7 +113,7 @@ def over(ctx: Context, mask: Mask, key: str, threshold: Threshold) -> bool:
     share = share_of(ctx, mask, key)
     if not near(share, threshold.value):
         return share_meets(share, 1, threshold.value, threshold.comparison)
-    part = sum(exact_walk(ctx.facts, ctx.product, mask).values())
+    part = sum(exact_walk(ctx.facts, ctx.root, mask).values())
     whole = exact_number(float(ctx.facts.value[ctx.product]))
     return share_meets(part, whole, threshold.value, threshold.comparison)
 
