@@ -129,6 +129,10 @@ class Bom:
     label_names: tuple[str, ...]
     level: I32  # low-level code of each node (0 = top line)
     source: str = ""
+    #: per product, index into label_names (NONE: not given): the importer, and the end
+    #: user's or importer's >= 50% owner (`parent` column), both for party screening
+    importer: I32 | None = None
+    owner: I32 | None = None
 
     @property
     def n_nodes(self) -> int:

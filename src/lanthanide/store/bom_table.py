@@ -37,6 +37,8 @@ CANONICAL: tuple[str, ...] = (
     "ship_to",
     "end_user",
     "end_use",
+    "importer",
+    "parent",
 )
 REQUIRED: tuple[str, ...] = (
     "product_id",
