@@ -34,6 +34,22 @@ class Line(BaseModel):
     value_usd: float = Field(description="the line's contribution to the computed value, USD")
 
 
+class PartyMatch(BaseModel):
+    """A name of the shipment (end user, importer or their owner) found on a party list."""
+
+    list: str = Field(description="list id, e.g. cn_control_list or a US CSL source code")
+    list_title: str
+    entry_id: str
+    listed_name: str = Field(description="the name as the list prints it")
+    matched_form: str = Field(description="the listed form (name, Chinese name or alias) matched")
+    query: str = Field(description="the name in the BOM (or --end-user) that matched")
+    field: str = Field(description="end_user, importer or parent")
+    score: float = Field(description="rapidfuzz score 0-100 of the normalised names")
+    instrument: str
+    effective: str | None
+    confidence: str
+
+
 class Finding(BaseModel):
     """One measure (or clause) tested against one product."""
 
@@ -56,6 +72,11 @@ class Finding(BaseModel):
     deciding_lines_total: int = 0
     sentence: str
     source_url: str
+    party: PartyMatch | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="for a party-list finding: the list entry that matched (absent otherwise)",
+    )
 
 
 class ResourcingResult(BaseModel):
