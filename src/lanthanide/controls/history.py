@@ -4,7 +4,8 @@ A compliance officer must show what was decided when and why it changed. `screen
 whole screening (measures, then party lists) for one BOM on one date from plain options, so a
 recorded run can be repeated from its stored BOM and options; `diff` compares two screenings
 product by product: the determination and every finding, keyed by measure, clause and (for a
-party hit) the listed entry, with what moved (status, applies, binding, policy).
+party hit) the listed entry, with what moved (applies, binding, policy, or the status of a
+finding that applies; a measure that applies on neither side is not reported for its status).
 """
 
 from __future__ import annotations
@@ -97,13 +98,20 @@ def _state(f: Finding) -> str:
     return f"status={f.status.value} applies={applies} binding={bound} policy={f.policy.value}"
 
 
+def _moved(a: Finding, b: Finding) -> bool:
+    """A change that matters: what binds or applies, or the status of a finding that applies."""
+    if (a.applies, a.binding, a.policy) != (b.applies, b.binding, b.policy):
+        return True
+    return a.status is not b.status and not (a.applies is False and b.applies is False)
+
+
 def _finding_changes(before: Sequence[Finding], after: Sequence[Finding]) -> list[FindingChange]:
     old = {_key(f): f for f in before}
     new = {_key(f): f for f in after}
     out = []
     for key in sorted(old.keys() | new.keys()):
         a, b = old.get(key), new.get(key)
-        if a is not None and b is not None and _state(a) == _state(b):
+        if a is not None and b is not None and not _moved(a, b):
             continue
         change = "added" if a is None else "removed" if b is None else "changed"
         shown = b if b is not None else a

@@ -271,18 +271,21 @@ def screen_parties(
     by_query: dict[str, list[Hit]] = {}
     for hit in hits:
         by_query.setdefault(hit.query, []).append(hit)
-    products = []
+    products = list(screening.products)
     for p, product in enumerate(screening.products):
-        shipment = _shipment(product, bool(made_in_us[p]))
-        found = [
-            _finding(lists.listings[hit.owner], hit, field, shipment, on)
+        matched = [
+            (field, hit)
             for field in FIELDS
             if field in names[p]
             for hit in by_query.get(names[p][field], [])
         ]
+        if not matched:
+            continue  # most products: nothing to add, nothing to copy
+        shipment = _shipment(product, bool(made_in_us[p]))
+        found = [_finding(lists.listings[h.owner], h, f, shipment, on) for f, h in matched]
         findings = [*product.findings, *found]
-        products.append(
-            product.model_copy(update={"findings": findings, "determination": determine(findings)})
+        products[p] = product.model_copy(
+            update={"findings": findings, "determination": determine(findings)}
         )
     parameters = {**screening.receipt.parameters, "parties": lists.receipt()}
     receipt = screening.receipt.model_copy(update={"parameters": parameters})
