@@ -39,7 +39,7 @@ def _root(
 
 app.command("chain")(chain.chain)
 app.add_typer(data.app, name="data")
-app.command("screen")(screen.screen)
+app.add_typer(screen.app, name="screen")
 app.command("timeline")(screen.timeline)
 app.command("simulate")(simulate.simulate_command)
 app.command("backtest")(simulate.backtest_command)

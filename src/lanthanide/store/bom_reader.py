@@ -388,6 +388,9 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
     end_user_text, end_use_text = _coded(table, "end_user"), _coded(table, "end_use")
     end_user = _labels([end_user_text[int(r)] for r in root_row], labels)
     end_use = _labels([end_use_text[int(r)] for r in root_row], labels)
+    importer_text, owner_text = _coded(table, "importer"), _coded(table, "parent")
+    importer = _labels([importer_text[int(r)] for r in root_row], labels)
+    owner = _labels([owner_text[int(r)] for r in root_row], labels)
     quantity_edges = quantity[edge_rows]
     return Bom(
         product=product_code[first].astype(np.int32),
@@ -418,4 +421,6 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
         level=level,
         end_user_hq=end_user_hq[root_row],
         tpp=tpp[first],
+        importer=importer,
+        owner=owner,
     )

@@ -39,6 +39,8 @@ CANONICAL: tuple[str, ...] = (
     "end_use",
     "end_user_hq",
     "tpp",
+    "importer",
+    "parent",
 )
 REQUIRED: tuple[str, ...] = (
     "product_id",

@@ -19,6 +19,7 @@ import pandas as pd
 
 from lanthanide.config import Settings
 from lanthanide.errors import ConfigError, InvalidInput
+from lanthanide.store import parties, runs
 from lanthanide.store.datasets import (
     dataset_path,
     read_table,
@@ -81,6 +82,7 @@ class Store:
             counts = _load_shipped(con)
             if path.is_file():
                 _carry_imports(con, path)
+                runs.carry(con, path)
             con.close()
             atomic_write_bytes(path, fresh.read_bytes())
         return counts
@@ -229,6 +231,8 @@ def _load_shipped(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             key = (*key, "vintage")
         con.execute("insert into _keys values (?, ?)", [resource.name, ",".join(key)])
         counts[resource.name] = len(frame)
+    parties.ensure_table(con)  # user tables of screening: imported party lists, recorded runs
+    runs.ensure_tables(con)
     return counts
 
 
