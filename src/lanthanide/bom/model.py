@@ -129,6 +129,9 @@ class Bom:
     label_names: tuple[str, ...]
     level: I32  # low-level code of each node (0 = top line)
     source: str = ""
+    normalised: tuple[
+        str, ...
+    ] = ()  # how the reader read loose input ("origin 'Japan' read as JP")
 
     @property
     def n_nodes(self) -> int:

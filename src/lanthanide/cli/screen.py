@@ -115,7 +115,13 @@ def screen(
     assume: Assume = None,
     columns: Annotated[
         Path | None,
-        typer.Option("--columns", help="YAML mapping canonical column names to your file's names."),
+        typer.Option(
+            "--columns",
+            help="YAML mapping canonical column names to your file's names or column letters.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="XLSX sheet to read (default: the first).")
     ] = None,
     format: FormatOpt = Format.table,
     out: Out = None,
@@ -137,7 +143,7 @@ def screen(
         end_user=end_user.lower() if end_user else None,
         end_use=end_use.lower() if end_use else None,
     )
-    parsed = read_bom(bom, columns)
+    parsed = read_bom(bom, columns, sheet)
     inputs = {f"bom:{bom.name}": sha256_file(bom)}
     if columns is not None:
         inputs[f"columns:{columns.name}"] = sha256_file(columns)

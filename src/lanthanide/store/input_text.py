@@ -33,16 +33,21 @@ def _fail(file: str, what: str, message: str, line: int | None, column: int | No
     return InvalidInput(f"{file}: cannot read {what}", [Problem(message, file, line, column)])
 
 
-def decode(data: bytes, file: str, what: str) -> str:
-    """UTF-8 text of `data` (a UTF-8 byte-order mark is dropped); anything else is an error."""
+def sniff(head: bytes, file: str, what: str) -> None:
+    """Reject UTF-16/32 and binary files from their first bytes (also for readers that stream)."""
     for mark, name in _BOMS:
-        if data.startswith(mark):
+        if head.startswith(mark):
             raise _fail(file, what, f"the file is {name}; save it as UTF-8", 1, 1)
-    nul = data.find(b"\x00", 0, 1 << 20)
+    nul = head.find(b"\x00", 0, 1 << 20)
     if nul >= 0:
-        line, column = line_column(data, nul)
+        line, column = line_column(head, nul)
         message = "a NUL byte: this is a binary file (or UTF-16 without a byte-order mark)"
         raise _fail(file, what, message, line, column)
+
+
+def decode(data: bytes, file: str, what: str) -> str:
+    """UTF-8 text of `data` (a UTF-8 byte-order mark is dropped); anything else is an error."""
+    sniff(data, file, what)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
