@@ -148,6 +148,9 @@ class Bom:
     #: user's or importer's >= 50% owner (`parent` column), both for party screening
     importer: I32 | None = None
     owner: I32 | None = None
+    normalised: tuple[
+        str, ...
+    ] = ()  # how the reader read loose input ("origin 'Japan' read as JP")
 
     @property
     def n_nodes(self) -> int:

@@ -245,7 +245,13 @@ def run(
     assume: Assume = None,
     columns: Annotated[
         Path | None,
-        typer.Option("--columns", help="YAML mapping canonical column names to your file's names."),
+        typer.Option(
+            "--columns",
+            help="YAML mapping canonical column names to your file's names or column letters.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="XLSX sheet to read (default: the first).")
     ] = None,
     format: FormatOpt = Format.table,
     out: Out = None,
@@ -274,7 +280,12 @@ def run(
         )
     lists = _lists(db)
     mapping = _input(columns) if columns is not None else None
-    parsed = [(path, _input(path), read_bom(path, columns)) for path in boms]
+    if record and sheet is not None:
+        raise InvalidInput(
+            "--record keeps the file, not the sheet: a rescreen would read the first sheet",
+            [Problem("record a workbook whose BOM is its first sheet", column="--sheet")],
+        )
+    parsed = [(path, _input(path), read_bom(path, columns, sheet)) for path in boms]
     store = _writable(db) if record else None
     runs: list[Run] = []
     dated: list[DatedScreening] = []
