@@ -19,7 +19,6 @@ import pandas as pd
 
 from lanthanide.config import Settings
 from lanthanide.errors import ConfigError, InvalidInput
-from lanthanide.store import parties, runs
 from lanthanide.store.datasets import (
     dataset_path,
     read_table,
@@ -80,6 +79,12 @@ class Store:
             fresh = Path(tmp) / "store.duckdb"
             con = duckdb.connect(str(fresh))
             counts = _load_shipped(con)
+            # the screening engine's tables (imported party lists, recorded runs) exist in store
+            # files only; imported here so that reading the embedded data (`chain`) stays light
+            from lanthanide.store import parties, runs  # noqa: PLC0415
+
+            parties.ensure_table(con)
+            runs.ensure_tables(con)
             if path.is_file():
                 _carry_imports(con, path)
                 runs.carry(con, path)
@@ -231,8 +236,6 @@ def _load_shipped(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             key = (*key, "vintage")
         con.execute("insert into _keys values (?, ?)", [resource.name, ",".join(key)])
         counts[resource.name] = len(frame)
-    parties.ensure_table(con)  # user tables of screening: imported party lists, recorded runs
-    runs.ensure_tables(con)
     return counts
 
 
