@@ -13,6 +13,7 @@ import fcntl
 import os
 import re
 import shlex
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -109,3 +110,15 @@ def _explained(path: Path, error: duckdb.Error) -> Exception:
         )
     first = message.splitlines()[0] if message else type(error).__name__
     return ConfigError(f"{path}: not a lanthanide store ({first})")
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Commit the block's statements together, or roll all of them back on any error."""
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")

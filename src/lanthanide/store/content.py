@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
 from lanthanide.store.schema import CONTENT
-from lanthanide.store.sql import ident, idents
+from lanthanide.store.sql import ident
 
 
 @dataclass(frozen=True)
@@ -53,16 +54,35 @@ def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [str(row[0]) for row in con.execute(f"describe {ident(table)}").fetchall()]
 
 
+def digests(
+    con: duckdb.DuckDBPyConnection, table: str, vintage: str | None = None
+) -> dict[str, Digest]:
+    """Digest of each vintage of `table` (or of `vintage` only), from one query.
+
+    Hashed: the column names (all but `_vintage`), then each row as JSON, rows sorted by every
+    column, so neither the insertion order nor the storage layout changes the hash.
+    """
+    where = "where _vintage = ?" if vintage is not None else ""
+    cursor = con.execute(
+        f"select _vintage, * exclude (_vintage) from {ident(table)} {where} order by all",
+        [vintage] if vintage is not None else [],
+    )
+    names = [str(d[0]) for d in cursor.description[1:]]
+    head = json.dumps(names).encode("utf-8") + b"\n"
+    hashers: dict[str, tuple[Any, list[int]]] = {}
+    for row in cursor.fetchall():
+        hasher, count = hashers.setdefault(str(row[0]), (hashlib.sha256(head), [0]))
+        hasher.update(json.dumps(row[1:], default=str, ensure_ascii=False).encode("utf-8") + b"\n")
+        count[0] += 1
+    found = {v: Digest(n[0], h.hexdigest()) for v, (h, n) in hashers.items()}
+    if vintage is not None and vintage not in found:
+        found[vintage] = Digest(0, hashlib.sha256(head).hexdigest())
+    return found
+
+
 def digest(con: duckdb.DuckDBPyConnection, table: str, vintage: str) -> Digest:
-    """Hash of the rows of `vintage` in `table`: column names, then each row as JSON, sorted."""
-    names = [c for c in columns(con, table) if c != "_vintage"]
-    rows = con.execute(
-        f"select {idents(names)} from {ident(table)} where _vintage = ? order by all", [vintage]
-    ).fetchall()
-    hasher = hashlib.sha256(json.dumps(names).encode("utf-8") + b"\n")
-    for row in rows:
-        hasher.update(json.dumps(row, default=str, ensure_ascii=False).encode("utf-8") + b"\n")
-    return Digest(len(rows), hasher.hexdigest())
+    """Digest of the rows of `vintage` in `table`."""
+    return digests(con, table, vintage)[vintage]
 
 
 def record(
@@ -101,9 +121,12 @@ def present(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[tuple[str
 def mismatches(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[Mismatch]:
     """Vintages whose rows differ from their record, were never recorded, or have vanished."""
     expected = recorded(con)
+    actual = {(t, v): d for t in tables for v, d in digests(con, t).items()}
     problems: list[Mismatch] = []
-    for table, vintage in sorted(set(present(con, tables)) | set(expected)):
-        found = digest(con, table, vintage) if table in tables else Digest(0, "")
-        if expected.get((table, vintage)) != found:
-            problems.append(Mismatch(table, vintage, expected.get((table, vintage)), found))
+    for key in sorted(set(actual) | set(expected)):
+        found = actual.get(key) or (
+            digest(con, *key) if key[0] in tables else Digest(0, "")  # recorded, rows gone
+        )
+        if expected.get(key) != found:
+            problems.append(Mismatch(key[0], key[1], expected.get(key), found))
     return problems

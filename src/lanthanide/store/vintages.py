@@ -6,8 +6,6 @@ the store's log, so a crash leaves either all of it or none.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ import pandas as pd
 from lanthanide.errors import InvalidInput
 from lanthanide.store import content
 from lanthanide.store.build import now
+from lanthanide.store.connection import transaction
 from lanthanide.store.datasets import sha256_file
 from lanthanide.store.schema import IMPORTS, LOG, SHIPPED
 from lanthanide.store.sql import ident
@@ -70,7 +69,7 @@ def import_table(con: duckdb.DuckDBPyConnection, table: str, file: Path, vintage
         if column not in frame.columns:
             frame[column] = None
     sha, at = sha256_file(file), now()
-    with _transaction(con):
+    with transaction(con):
         con.register("incoming", frame[existing])
         con.execute(f"insert into {ident(table)} select * from incoming")
         con.unregister("incoming")
@@ -108,7 +107,7 @@ def remove(con: duckdb.DuckDBPyConnection, tables: list[str], vintage: str) -> i
         [vintage],
     ).fetchall()[0]
     removed = 0
-    with _transaction(con):
+    with transaction(con):
         for name in tables:
             count = int(
                 _scalar(con, f"select count(*) from {ident(name)} where _vintage = ?", [vintage])
@@ -128,18 +127,6 @@ def _log(
         f"insert into {ident(LOG.name)} values (?, ?, ?, ?, ?, ?)",
         [now(), action, vintage, table, rows, detail],
     )
-
-
-@contextlib.contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Commit the block's statements together, or roll all of them back on any error."""
-    con.execute("begin transaction")
-    try:
-        yield
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
 
 
 def listing(
