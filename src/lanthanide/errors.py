@@ -53,5 +53,15 @@ class ConfigError(LanthanideError):
     """Settings are inconsistent or point at something unusable."""
 
 
+class StoreBusy(ConfigError):
+    """Another process holds the store (a writer excludes everyone else); try again later."""
+
+    def __init__(self, path: str, pid: int | None) -> None:
+        self.path = path
+        self.pid = pid
+        holder = f"held by process {pid}" if pid is not None else "held by another process"
+        super().__init__(f"the store {path} is busy ({holder}); try again when it has finished")
+
+
 class SimulationError(LanthanideError):
     """A simulation could not be run with the given scenario and parameters."""

@@ -303,7 +303,10 @@ def run(
             runs.append(Run(source, mapping, on, options, result))
             dated.append(DatedScreening(source=str(path), as_of=on.isoformat(), screening=result))
     if store is not None:
-        ids = record_runs(store.con, runs)
+        try:
+            ids = record_runs(store.con, runs)
+        finally:
+            store.close()
         dated = [d.model_copy(update={"run_id": i}) for d, i in zip(dated, ids, strict=True)]
         sys.stderr.write(_recorded(ids, store.path))
     if len(dated) == 1:
