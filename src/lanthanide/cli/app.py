@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from lanthanide import __version__
-from lanthanide.cli import chain, data, events, screen, simulate
+from lanthanide.cli import chain, data, events, screen, serve, simulate
 from lanthanide.cli.errors import run_guarded
 
 app = typer.Typer(
@@ -44,6 +44,7 @@ app.command("timeline")(screen.timeline)
 app.command("simulate")(simulate.simulate_command)
 app.command("backtest")(simulate.backtest_command)
 app.add_typer(events.app, name="events")
+app.add_typer(serve.app, name="serve")
 
 
 def main() -> None:
