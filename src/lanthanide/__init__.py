@@ -43,31 +43,10 @@ if TYPE_CHECKING:
         timeline,
     )
 
-#: names served from `lanthanide.service` on first access
-_SERVICE = frozenset(
-    {
-        "ChainRequest",
-        "ChainResult",
-        "DatasetsResult",
-        "Resources",
-        "ScreenOutcome",
-        "ScreenRequest",
-        "StageRequest",
-        "StageResult",
-        "TimelineRequest",
-        "TimelineResult",
-        "Upload",
-        "chain",
-        "datasets",
-        "screen",
-        "stage",
-        "timeline",
-    }
-)
-
 
 def __getattr__(name: str) -> Any:
-    if name in _SERVICE:
+    # only names in __all__ that are not defined above reach here: the service's
+    if name in __all__:
         return getattr(importlib.import_module("lanthanide.service"), name)
     raise AttributeError(f"module 'lanthanide' has no attribute {name!r}")
 
