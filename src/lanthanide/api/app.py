@@ -14,13 +14,14 @@ from fastapi.openapi.utils import get_openapi
 
 from lanthanide.api import errors
 from lanthanide.api.keys import KeyRing
-from lanthanide.api.routers import reference, screenings
+from lanthanide.api.routers import jobs, reference, screenings
 from lanthanide.api.security import AccessMiddleware
 from lanthanide.api.settings import ApiSettings
 from lanthanide.api.tenancy import TenantRegistry
 from lanthanide.config import Settings
 from lanthanide.controls import Screening, Status
 from lanthanide.service.chain import vocabulary
+from lanthanide.service.jobs import JobRunner
 from lanthanide.service.resources import Resources
 from lanthanide.version import __version__
 
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None)
         app.state.resources.rules  # noqa: B018 - load and validate the rules before serving
         log.info("store: %s", settings.db_path or "embedded reference data (in memory)")
         yield
+        app.state.jobs.shutdown()
         app.state.resources.close()
 
     app = FastAPI(
@@ -60,11 +62,13 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None)
     app.state.api_settings = api
     app.state.keys = keys
     app.state.screenings = TenantRegistry[Screening]("screening", api.max_results_per_tenant)
+    app.state.jobs = JobRunner(workers=api.job_workers)
     app.add_middleware(AccessMiddleware, keys=keys, max_upload_bytes=api.max_upload_bytes)
     errors.install(app)
     app.openapi = functools.partial(_openapi, app)  # type: ignore[method-assign]
     app.include_router(reference.router)
     app.include_router(screenings.router)
+    app.include_router(jobs.router)
     return app
 
 

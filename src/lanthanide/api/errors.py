@@ -21,6 +21,7 @@ from lanthanide.errors import (
     NotFound,
     SimulationError,
 )
+from lanthanide.service.jobs import JobNotDone
 
 
 class Timeout(LanthanideError):
@@ -30,6 +31,7 @@ class Timeout(LanthanideError):
 #: HTTP status per error class (the most specific listed class wins; others: 500)
 HTTP_STATUS: dict[type[LanthanideError], int] = {
     InvalidInput: 422,
+    JobNotDone: 409,
     NotFound: 404,
     SimulationError: 422,
     ConfigError: 503,
@@ -62,6 +64,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     for status, text in {
         401: "no valid API key",
         404: "not found, or another tenant's",
+        409: "the job has not finished",
         413: "request body above the upload limit",
         422: "invalid input: every problem with file, line and column",
         503: "the store is unavailable",

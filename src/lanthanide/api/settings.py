@@ -26,3 +26,7 @@ class ApiSettings:
     request_timeout_s: float = 60.0
     #: most screening results kept in memory per tenant (oldest dropped first)
     max_results_per_tenant: int = 1_000
+    #: simulation and backtest jobs running at once (each in its own process); others queue
+    job_workers: int = 1
+    #: a Dask scheduler address: jobs send their chunks there instead of running them locally
+    scheduler: str | None = None
