@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from pydantic import BaseModel
 
 from lanthanide.service.resources import Resources
@@ -27,7 +28,7 @@ class DatasetsResult(BaseModel):
 
 
 def _text(value: object) -> str | None:
-    return None if value is None or value != value else str(value)  # NaN != NaN
+    return None if value is None or pd.isna(value) else str(value)
 
 
 def datasets(resources: Resources) -> DatasetsResult:
