@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import math
+
 from pydantic import BaseModel
 
 from lanthanide.service.resources import Resources
@@ -28,7 +29,8 @@ class DatasetsResult(BaseModel):
 
 
 def _text(value: object) -> str | None:
-    return None if value is None or pd.isna(value) else str(value)
+    missing = value is None or (isinstance(value, float) and math.isnan(value))
+    return None if missing else str(value)
 
 
 def datasets(resources: Resources) -> DatasetsResult:
