@@ -25,34 +25,45 @@ from lanthanide.version import __version__
 
 if TYPE_CHECKING:
     from lanthanide.service import (
+        BacktestOutcome,
+        BacktestRequest,
         ChainRequest,
         ChainResult,
         DatasetsResult,
         Resources,
         ScreenOutcome,
         ScreenRequest,
+        SimulateRequest,
+        SimulationOutcome,
         StageRequest,
         StageResult,
         TimelineRequest,
         TimelineResult,
         Upload,
-        chain,
+        backtest,
         compare,
         datasets,
         screen,
+        simulate,
         stage,
         timeline,
     )
+    from lanthanide.service import chain as chain_report
 
 
 def __getattr__(name: str) -> Any:
-    # only names in __all__ that are not defined above reach here: the service's
+    # only names in __all__ that are not defined above reach here: the service's.
+    # `lanthanide.chain` is the core package, so the chain report is served as `chain_report`
+    if name == "chain_report":
+        return importlib.import_module("lanthanide.service").chain
     if name in __all__:
         return getattr(importlib.import_module("lanthanide.service"), name)
     raise AttributeError(f"module 'lanthanide' has no attribute {name!r}")
 
 
 __all__ = [
+    "BacktestOutcome",
+    "BacktestRequest",
     "ChainRequest",
     "ChainResult",
     "ConfigError",
@@ -67,17 +78,21 @@ __all__ = [
     "ScreenOutcome",
     "ScreenRequest",
     "Settings",
+    "SimulateRequest",
     "SimulationError",
+    "SimulationOutcome",
     "StageRequest",
     "StageResult",
     "TimelineRequest",
     "TimelineResult",
     "Upload",
     "__version__",
-    "chain",
+    "backtest",
+    "chain_report",
     "compare",
     "datasets",
     "screen",
+    "simulate",
     "stage",
     "timeline",
 ]

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from lanthanide.service.simulate import EXAMPLE_TOML, SimulateRequest, simulate
+from lanthanide.service.simulation import EXAMPLE_TOML, SimulateRequest, simulate
 from tests.api.conftest import Server
 
 #: a guard against a hung job (the first job may compile the simulator kernel for minutes)

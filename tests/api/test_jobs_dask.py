@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from lanthanide.api.settings import ApiSettings
-from lanthanide.service.simulate import EXAMPLE_TOML, SimulateRequest, simulate
+from lanthanide.service.simulation import EXAMPLE_TOML, SimulateRequest, simulate
 from tests.api.conftest import Server, serve
 
 #: a guard against a hung job or cluster (not a measurement)

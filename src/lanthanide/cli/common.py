@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from platformdirs import user_data_dir
+from pydantic import BaseModel, ValidationError
 
 from lanthanide.config import Settings
+from lanthanide.errors import InvalidInput, Problem
 from lanthanide.store.db import Store
 from lanthanide.store.files import atomic_write_text
 
@@ -56,3 +61,38 @@ def emit(text: str, out: Path | None) -> None:
         typer.echo(text, nl=not text.endswith("\n"))
     else:
         atomic_write_text(out, text)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def flag_names(error: InvalidInput, flags: Mapping[str, str]) -> InvalidInput:
+    """The same error with request field names replaced by the options that set them."""
+    problems = [replace(p, column=flags.get(str(p.column), p.column)) for p in error.problems]
+    message = str(error.args[0]) if error.args else "invalid input"
+    named = {flags[str(p.column)] for p in error.problems if str(p.column) in flags}
+    if len(named) == 1 and not message.startswith("--"):
+        message = f"{named.pop()}: {message}"
+    return InvalidInput(message, problems)
+
+
+def request(model: type[M], flags: Mapping[str, str], **values: object) -> M:
+    """Build a service request from options; a value it rejects is an error naming the option."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        problems = [
+            Problem(str(e["msg"]), column=flags.get(str(e["loc"][0]), str(e["loc"][0])))
+            for e in error.errors()
+        ]
+        first = problems[0]
+        raise InvalidInput(f"{first.column}: {first.message}", problems) from None
+
+
+@contextmanager
+def options_named(flags: Mapping[str, str]) -> Iterator[None]:
+    """Inside: an InvalidInput that names request fields names the CLI's options instead."""
+    try:
+        yield
+    except InvalidInput as error:
+        raise flag_names(error, flags) from None

@@ -16,11 +16,11 @@ from typing import Annotated, Any
 
 import typer
 
+from lanthanide import service
 from lanthanide.bom.model import COUNTRY_CODE
-from lanthanide.cli.common import default_db, settings
+from lanthanide.cli.common import default_db, options_named, request, settings
 from lanthanide.cli.usage import GuardedGroup
 from lanthanide.controls import parse_assumptions
-from lanthanide.controls import timeline as run_timeline
 from lanthanide.controls.history import (
     DatedScreening,
     Options,
@@ -428,15 +428,19 @@ def timeline(
     out: Out = None,
 ) -> None:
     """List every measure with its status (and its clauses' statuses) on a date."""
-    on = _date(as_of)
-    rules = shipped_rules()
-    assumed = _assumptions(assume, rules)
-    entries = run_timeline(rules, on, assumed)
-    echoed = [f"{k}={v.value} (user assumption)" for k, v in sorted(assumed.items())]
+    body = request(
+        service.TimelineRequest,
+        {"as_of": "--as-of", "assume": "--assume"},
+        as_of=_date(as_of),
+        assume=assume or [],
+    )
+    with options_named({"assume": "--assume"}):
+        result = service.timeline(body, service.Resources.open())
+    on, echoed = result.as_of.isoformat(), result.receipt.assumptions
     text = {
-        Format.json: lambda: render.timeline_json(entries, on.isoformat(), echoed),
-        Format.csv: lambda: render.timeline_csv(entries),
-        Format.table: lambda: render.timeline_table(entries, on.isoformat()),
-        Format.html: lambda: timeline_html(entries, on.isoformat(), echoed),
+        Format.json: lambda: render.timeline_json(result.entries, on, echoed),
+        Format.csv: lambda: render.timeline_csv(result.entries),
+        Format.table: lambda: render.timeline_table(result.entries, on),
+        Format.html: lambda: timeline_html(result.entries, on, echoed),
     }[format]()
     _emit(text, out)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from lanthanide.config import Settings
-from lanthanide.controls.parties import PartyLists
-from lanthanide.controls.rule import RuleSet
 from lanthanide.store.db import Store
-from lanthanide.store.parties import party_lists
-from lanthanide.store.rules import shipped_rules
+
+if TYPE_CHECKING:
+    from lanthanide.controls.parties import PartyLists
+    from lanthanide.controls.rule import RuleSet
 
 
 @dataclass
@@ -40,11 +41,15 @@ class Resources:
     @cached_property
     def rules(self) -> RuleSet:
         """The shipped rule set (validated and hashed once)."""
+        from lanthanide.store.rules import shipped_rules  # noqa: PLC0415 - not for chain
+
         return shipped_rules()
 
     @cached_property
     def parties(self) -> PartyLists:
         """China's shipped lists plus every list imported into the store (loaded once)."""
+        from lanthanide.store.parties import party_lists  # noqa: PLC0415 - not for chain
+
         return party_lists(self.store.con if self.store.path is not None else None)
 
     def for_request(self) -> Resources:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 
 from lanthanide.api.errors import ERROR_RESPONSES
 from lanthanide.api.security import tenant_of
-from lanthanide.service import simulate as sim
+from lanthanide.service import simulation as sim
 from lanthanide.service.jobs import JobRunner, JobStatus
 from lanthanide.store.shock_network import load_calibration
 

@@ -14,7 +14,7 @@ from lanthanide.controls.facts import Facts
 from lanthanide.controls.history import Options, ProductChange, diff, screen_on
 from lanthanide.controls.screening import facts_for
 from lanthanide.service.resources import Resources
-from lanthanide.service.timeline import assumptions, today
+from lanthanide.service.status import assumptions, today
 from lanthanide.store.uploads import Upload, read_bom_upload
 
 
