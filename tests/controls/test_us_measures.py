@@ -39,6 +39,7 @@ def test_us_made_3a001a_to_china_needs_a_licence(tmp_path: Path) -> None:
     result = screen(tmp_path, us_made("3A001.a"), ship_to="CN")
     f = finding(result, "US-EAR-738")
     assert f["binding"] is True
+    assert f["control_codes"] == ["3A001.a", "NS2"]
     assert "NS2" in str(f["sentence"])
     assert det(result) == "licence_required"
 

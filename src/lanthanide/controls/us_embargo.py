@@ -67,7 +67,10 @@ def us_embargo(rule: Rule, ctx: Context) -> list[Finding]:
         )
     if regions:
         text += f" in {', '.join(regions)}; the BOM names countries, not regions, so this is open"
-    return [_finding(rule, ctx, applies=applies, nodes=root, sentence=text + ".")]
+    codes = [eccn] if eccn else []
+    return [
+        _finding(rule, ctx, applies=applies, nodes=root, sentence=text + ".", control_codes=codes)
+    ]
 
 
 def _below(ctx: Context, magnets: Mask) -> Mask:
