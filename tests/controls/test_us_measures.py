@@ -51,7 +51,7 @@ def test_us_made_item_not_controlled_for_the_destination_needs_none(tmp_path: Pa
 
 
 def test_an_eccn_the_dataset_does_not_hold_is_unknown(tmp_path: Path) -> None:
-    result = screen(tmp_path, us_made("3B001.a"), ship_to="CN")
+    result = screen(tmp_path, us_made("6A003.b"), ship_to="CN")
     assert finding(result, "US-EAR-738")["applies"] is None
     assert det(result) == "unknown"
 
