@@ -18,6 +18,7 @@ from lanthanide.controls.finding import make_finding as _finding
 from lanthanide.controls.result import Finding
 from lanthanide.controls.rule import Rule, Status
 from lanthanide.controls.status import status_on
+from lanthanide.controls.us_content import us_origin
 from lanthanide.controls.us_measures import subject
 
 
@@ -30,7 +31,7 @@ def us_embargo(rule: Rule, ctx: Context) -> list[Finding]:
     dest = ctx.country(ctx.ship_to)
     facts = ctx.facts
     reach = int(facts.made[ctx.root]) == US or bool(
-        facts.ranked(ctx.product, facts.bom.origin == US).size
+        facts.ranked(ctx.product, us_origin(facts)).size
     )
     if dest is None:
         text = f"The destination (ship_to) is needed: {rule.instrument} covers {_places(rule)}."
