@@ -216,3 +216,7 @@ def test_dfars_mine_to_magnet_tests_the_magnets_own_materials(tmp_path: Path) ->
     assert det(on) == "prohibited"
     assert [line["line_id"] for line in f["deciding_lines"]] == ["SMO"]  # the line to re-source
     assert "Re-source" in str(f["sentence"])
+    resourcing = on.products[0].resourcing
+    assert resourcing is not None and resourcing.measure == "US-DFARS-225.7018"
+    assert resourcing.lines == ["SMO"]
+    assert resourcing.moved_value_usd == pytest.approx(10.0)  # 0.5 x 20 per actuator

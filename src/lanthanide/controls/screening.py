@@ -22,6 +22,7 @@ from lanthanide.controls.result import (
     determine,
 )
 from lanthanide.controls.rule import RuleSet, Status, Test, Threshold
+from lanthanide.controls.us_embargo import dfars_resourcing
 from lanthanide.receipt import make_receipt
 
 EXTRATERRITORIAL = "CN-MOFCOM-2025-61"
@@ -189,7 +190,8 @@ def screen(
                 end_user=ctx.end_user,
                 end_use=ctx.end_use,
                 findings=findings,
-                resourcing=_resourcing(facts, rules, p) if _can_clear(findings) else None,
+                resourcing=(_resourcing(facts, rules, p) if _can_clear(findings) else None)
+                or dfars_resourcing(ctx, findings),
             )
         )
     receipt = make_receipt(
