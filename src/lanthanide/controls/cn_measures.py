@@ -24,7 +24,8 @@ def home(rule: Rule) -> int:
     return COUNTRY_CODE[rule.regime.upper()]
 
 
-def _not_exported(rule: Rule, ctx: Context, clause: str | None = None) -> Finding:
+def not_exported(rule: Rule, ctx: Context, clause: str | None = None) -> Finding:
+    """A shipment within one country (ship_from = ship_to) is not an export."""
     where = country_name(ctx.country(ctx.ship_from) or "")
     return _finding(
         rule,
@@ -61,7 +62,7 @@ def cn_listed_items(rule: Rule, ctx: Context) -> list[Finding]:
     here = country_name(rule.regime.upper())
     root = ctx.root
     if ctx.domestic:
-        return [_not_exported(rule, ctx)]
+        return [not_exported(rule, ctx)]
     if ctx.ship_from != country:
         if ctx.ship_from == NONE:
             return [
@@ -364,7 +365,7 @@ def cn_extraterritorial(rule: Rule, ctx: Context) -> list[Finding]:
     bom, facts = ctx.facts.bom, ctx.facts
     scope = rule.scope
     if ctx.domestic:
-        return [_not_exported(rule, ctx, c.id) for c in rule.clauses]
+        return [not_exported(rule, ctx, c.id) for c in rule.clauses]
     annex = facts.mask(
         f"{rule.id}:annex",
         lambda: (

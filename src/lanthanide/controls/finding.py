@@ -159,9 +159,14 @@ def _lines(
 
 
 def _open_points(rule: Rule, clause: str | None) -> list[str]:
-    """The rule's `uncertain:` entries tagged with this clause ("de_minimis: ...")."""
+    """The rule's `uncertain:` entries for this finding.
+
+    An entry tagged with a clause id ("de_minimis: ...") belongs to that clause's findings; for
+    a finding about the instrument as a whole (no clause), every untagged entry applies.
+    """
     if clause is None:
-        return []
+        tags = tuple(f"{c.id}:" for c in rule.clauses)
+        return [u for u in rule.uncertain if not tags or not u.startswith(tags)]
     tag = f"{clause}:"
     return [u.removeprefix(tag).strip() for u in rule.uncertain if u.startswith(tag)]
 
