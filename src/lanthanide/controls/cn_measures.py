@@ -303,6 +303,8 @@ def _technology(rule: Rule, ctx: Context, annex: np.ndarray) -> Finding:
     root_hit = bool(tech_mask[ctx.root])
     inner = tech[tech != ctx.root]
     item: Tri = True if root_hit else (None if inner.size else False)
+    if root_hit and int(facts.made[ctx.root]) == NONE:
+        item = None  # made abroad or in China? (made_in and origin empty)
     applies, reasons = all_of(
         (
             _abroad(rule, ctx),
