@@ -264,17 +264,10 @@ def _upstream(rule: Rule, ctx: Context, part_ii: np.ndarray) -> Finding | None:
     share = np.nan_to_num(facts.line_share(CN_CONTENT)[lines])
     order = np.argsort(-share, kind="stable")
     lines, share = lines[order], share[order]
-    tests: list[Tri] = []
-    for node in lines:
-        i = int(node)
-        if facts.node_meets(i, CN_CONTENT, threshold.value, threshold.comparison):
-            tests.append(True)
-        elif facts.node_meets(i, CN_CONTENT_OR_UNKNOWN, threshold.value, threshold.comparison):
-            tests.append(None)
-        else:
-            tests.append(False)
-    applies: Tri = True if True in tests else (None if None in tests else False)
-    at = sum(t is True for t in tests)
+    known = facts.nodes_meet(lines, CN_CONTENT, threshold.value, threshold.comparison)
+    maybe = facts.nodes_meet(lines, CN_CONTENT_OR_UNKNOWN, threshold.value, threshold.comparison)
+    applies: Tri = True if known.any() else (None if maybe.any() else False)
+    at = int(known.sum())
     return _finding(
         rule,
         ctx,
