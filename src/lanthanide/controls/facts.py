@@ -97,6 +97,13 @@ class Facts:
             found = self.memo[key] = make()
         return found
 
+    def any_flag(self, key: str, mask: Mask) -> bool:
+        """Whether a memoised node mask holds anywhere (checked once per screening)."""
+        flag = self.memo.get(f"{key}:any")
+        if flag is None:
+            flag = self.memo[f"{key}:any"] = np.array([mask.any()])
+        return bool(flag[0])
+
     def share(self, column: int) -> F64:
         """Per product: rolled-up column value / product value (computed once per column)."""
         found = self.shares.get(column)

@@ -102,6 +102,8 @@ def disagreements(ctx: Context, groups: Sequence[np.ndarray]) -> list[str]:
         "origin_made_in_differ",
         lambda: (bom.made_in >= 0) & (bom.origin >= 0) & (bom.made_in != bom.origin),
     )
+    if not ctx.facts.any_flag("origin_made_in_differ", differ):
+        return []
     hit = sorted({int(i) for some in groups for i in some[differ[some]]})
     return [
         f"line {bom.line_label(i)} (file line {int(bom.node_row[i])}): origin "
