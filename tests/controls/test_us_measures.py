@@ -220,3 +220,14 @@ def test_dfars_mine_to_magnet_tests_the_magnets_own_materials(tmp_path: Path) ->
     assert resourcing is not None and resourcing.measure == "US-DFARS-225.7018"
     assert resourcing.lines == ["SMO"]
     assert resourcing.moved_value_usd == pytest.approx(10.0)  # 0.5 x 20 per actuator
+
+
+def test_a_product_of_unknown_make_is_not_cleared_by_de_minimis(tmp_path: Path) -> None:
+    rows = foreign(50, "5A002.a", us_eccn="EAR99")
+    rows[0]["origin"] = ""  # where the product was made is not given: it may be US-made
+    result = screen(tmp_path, rows, ship_to="DE")
+    assert finding(result, "US-EAR-734.4")["applies"] is None
+    assert finding(result, "US-EAR-738")["applies"] is None
+    rows[0]["origin"] = "MX"
+    known = screen(tmp_path, rows, ship_to="DE")
+    assert finding(known, "US-EAR-734.4")["applies"] is False

@@ -98,7 +98,8 @@ def content_masks(ctx: Context, dest: str) -> tuple[Mask, Mask, str]:
         else:
             yes = yes | ((bom.eccn != NONE) & ~is_ear99)
             maybe = np.ones(bom.n_nodes, dtype=bool)  # EAR99 items listed by HS code: not held
-    lo, hi = us & yes, us & (yes | maybe)
+    # a line of unknown origin may be US-origin: it may count, never certainly
+    lo, hi = us & yes, (us | (bom.origin == NONE)) & (yes | maybe)
     facts.memo[key + ":lo"], facts.memo[key + ":hi"] = lo, hi
     return lo, hi, key
 
@@ -144,8 +145,19 @@ def subject_to_ear(ctx: Context, adv: Mask) -> Subject:
     facts = ctx.facts
     if int(facts.made[ctx.root]) == US:
         return Subject(True, None, None, None, "it is made in the United States", None)
+    found = _de_minimis(ctx, adv)
+    if found.subject is False and int(facts.made[ctx.root]) == NONE:
+        why = "where the product was made is not given, and a US-made product is subject directly"
+        return Subject(None, found.share, found.level, found.comparison, why, found.nodes)
+    return found
+
+
+def _de_minimis(ctx: Context, adv: Mask) -> Subject:
+    """The de minimis test of a product not known to be US-made."""
+    facts = ctx.facts
     us_lines = us_origin(facts)
-    if not facts.ranked(ctx.product, us_lines).size:
+    maybe_us = facts.mask("us-origin-or-unknown", lambda: us_lines | (facts.bom.origin == NONE))
+    if not facts.ranked(ctx.product, maybe_us).size:
         return Subject(False, 0.0, None, None, "it has no US-origin content", None)
     dest = ctx.country(ctx.ship_to)
     if ctx.rules is None or DE_MINIMIS not in ctx.rules.rules or dest is None:

@@ -257,7 +257,7 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
         "item_type",
         lambda r: f"item_type {type_text[r]!r} is not one of {', '.join(ITEM_TYPES)}",
     )
-    origin = _countries(table, "origin", problems, required=defining)
+    origin = _countries(table, "origin", problems)  # empty: unknown (an answer, not an error)
     made_in = _countries(table, "made_in", problems)
     tech_origin = _countries(table, "tech_origin", problems)
     mined_in = _countries(table, "mined_in", problems)
