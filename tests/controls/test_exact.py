@@ -90,8 +90,8 @@ def test_us_de_minimis_at_exactly_25_percent_is_not_above(tmp_path: Path) -> Non
     assert (0.1 + 0.05) / 0.6 > 0.25
     rows = [
         line("P", item_type="finished_good", origin="DE", value=0.6),
-        line("C1", "P", "chip", "US", 0.1, eccn="5A992"),
-        line("C2", "P", "chip", "US", 0.05, eccn="5A992"),
+        line("C1", "P", "chip", "US", 0.1, eccn="5A002.a"),  # NS1: controlled to DE
+        line("C2", "P", "chip", "US", 0.05, eccn="5A002.a"),
     ]
 
     def applies(last: float) -> bool | None:

@@ -208,8 +208,9 @@ def server(us_value: float, eccn: str = "5A992.c") -> list[dict]:
 
 
 def test_us_de_minimis_levels_by_destination(tmp_path: Path) -> None:
+    # 5A002.a is controlled for NS1, marked for Germany; to Iran every item counts (746.7)
     def applies(value: float, dest: str) -> object:
-        result = run(tmp_path, server(value), "2026-11-28", ship_to=dest)
+        result = run(tmp_path, server(value, "5A002.a"), "2026-11-28", ship_to=dest)
         return finding(result, "US-EAR-734.4")["applies"]
 
     assert applies(300, "DE") is True  # 30% > 25%
@@ -227,6 +228,8 @@ def test_us_de_minimis_without_destination_is_unknown_in_between(tmp_path: Path)
 def test_ear99_and_unclassified_us_content(tmp_path: Path) -> None:
     ear99 = run(tmp_path, server(300, "EAR99"), "2026-11-28", ship_to="DE")
     assert finding(ear99, "US-EAR-734.4")["applies"] is False
+    mass_market = run(tmp_path, server(300, "5A992.c"), "2026-11-28", ship_to="DE")
+    assert finding(mass_market, "US-EAR-734.4")["applies"] is False  # AT1 only: not to DE
     unclassified = run(tmp_path, server(300, ""), "2026-11-28", ship_to="DE")
     assert finding(unclassified, "US-EAR-734.4")["applies"] is None
 
@@ -246,6 +249,7 @@ def test_us_gpu_in_foreign_server_to_china(tmp_path: Path) -> None:
 
 def test_case_by_case_for_exports_from_the_us_from_2026_01_15(tmp_path: Path) -> None:
     rows = server(50, "3A090.a")
+    rows[1]["tpp"] = 15832
     before = run(tmp_path, rows, "2026-01-14", ship_to="CN", ship_from="US")
     after = run(tmp_path, rows, "2026-01-15", ship_to="CN", ship_from="US")
     assert finding(before, "US-EAR-ADVCOMP")["policy"] == "presumption_of_denial"
@@ -293,7 +297,7 @@ def test_dfars_chinese_magnet_is_prohibited(tmp_path: Path) -> None:
 def test_dfars_mine_to_magnet_from_2027_01_01(tmp_path: Path) -> None:
     # the Chinese Sm oxide is also >= 0.1% China-origin content: Ann. 61 would make these
     # unknown after 2026-11-10, so this test states Ann. 61 suspended to isolate DFARS
-    use = {"end_use": "us_defense_procurement"}
+    use = {"end_use": "us_defense_procurement", "ship_to": "US"}  # delivered in the US
     run = partial(run_all, assume=("CN-MOFCOM-2025-61=suspended",))
     rows = actuator("JP", "CN")
     assert det(run(tmp_path, rows, "2026-12-31", **use)) == "no_licence_required"

@@ -87,6 +87,8 @@ class Facts:
     memo: dict[str, Mask] = field(default_factory=dict)
     shares: dict[int, F64] = field(default_factory=dict)
     exact_memo: dict[tuple[int, int], dict[int, Fraction]] = field(default_factory=dict)
+    #: float arrays computed once per screening by a measure (e.g. per-destination roll-ups)
+    values: dict[str, F64] = field(default_factory=dict)
     edge_memo: dict[str, I64] = field(default_factory=dict)
     line_shares: dict[int, F64] = field(default_factory=dict)
 
@@ -201,8 +203,12 @@ def _exact_contributions(facts: Facts, top: int, column: int) -> dict[int, Fract
     ascending level of their parent, so a parent's multiplier is complete before it is passed
     on; quantities and values are read back as the decimal text they were parsed from.
     """
+    return exact_walk(facts, top, facts.counted[:, column])
+
+
+def exact_walk(facts: Facts, top: int, counted: Mask) -> dict[int, Fraction]:
+    """Exact contribution of each `counted` node below `top` (a counted node stops the walk)."""
     bom = facts.bom
-    counted = facts.counted[:, column]
     edges = _edges_of(facts, int(bom.product[top]))
     edges = edges[np.argsort(bom.level[bom.parent[edges]], kind="stable")]
     mult: dict[int, Fraction] = {top: Fraction(1)}

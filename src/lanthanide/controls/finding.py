@@ -19,7 +19,7 @@ from lanthanide.controls.facts import (
     Facts,
 )
 from lanthanide.controls.result import Finding, Line, binding
-from lanthanide.controls.rule import Policy, Rule, Status
+from lanthanide.controls.rule import Policy, Rule, RuleSet, Status
 from lanthanide.controls.status import status_on
 
 #: deciding lines listed per finding (the total count is always given)
@@ -38,6 +38,8 @@ class Context:
     end_user: str | None
     end_use: str | None
     assumptions: Mapping[str, Status]
+    #: the whole rule set, for measures that read others (the US measures read the Country Chart)
+    rules: RuleSet | None = None
     #: per-screening cache shared by all products (statuses and open points per rule clause:
     #: they depend on the date and the assumptions, not on the product)
     shared: dict[tuple[str, str | None], tuple[Status, list[str]]] = field(default_factory=dict)

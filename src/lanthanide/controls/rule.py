@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from lanthanide.controls.country_chart import CountryChart
+
 Confidence = Literal["V", "I", "U"]
 
 
@@ -41,6 +43,8 @@ class Test(StrEnum):
     US_ADVANCED_COMPUTING = "us_advanced_computing"
     US_AFFILIATES = "us_affiliates"
     US_DFARS_MAGNETS = "us_dfars_magnets"
+    US_COUNTRY_CHART = "us_country_chart"
+    US_EMBARGO = "us_embargo"
 
 
 class Policy(StrEnum):
@@ -118,6 +122,17 @@ class Scope(_Strict):
     hs_reference: list[str] = Field(default_factory=list)
     eccn_prefixes: list[str] = Field(default_factory=list)
     destinations: list[str] = Field(default_factory=list)
+    #: destinations named by EAR Country Group (resolved through the Country Chart dataset)
+    destination_groups: list[str] = Field(default_factory=list)
+    #: destinations taken out of `destination_groups` when also in these groups
+    except_groups: list[str] = Field(default_factory=list)
+    #: EAR: the measure reaches EAR99 items too (not only items on the Commerce Control List)
+    ear99: bool = False
+    #: EAR: places of the end user's ultimate parent's headquarters that the measure reaches
+    end_user_hq: list[str] = Field(default_factory=list)
+    end_user_hq_groups: list[str] = Field(default_factory=list)
+    #: parts of a destination the measure covers (a BOM names countries: these stay open)
+    regions: list[str] = Field(default_factory=list)
     origins: list[str] = Field(default_factory=list, description="covered origin countries")
     end_users: list[str] = Field(default_factory=list)
     end_uses: list[str] = Field(default_factory=list)
@@ -140,10 +155,13 @@ class Threshold(_Strict):
     """A numeric test: computed value `comparison` value, with what the value is a share of."""
 
     value: float = Field(ge=0)
-    comparison: Literal[">=", ">"]
+    comparison: Literal[">=", ">", "<"]
     basis: str
     destinations: list[str] = Field(
         default_factory=list, description="countries this threshold is for; empty = all others"
+    )
+    destination_groups: list[str] = Field(
+        default_factory=list, description="EAR Country Groups this threshold is for"
     )
     confidence: Confidence = "V"
 
@@ -238,6 +256,8 @@ class RuleSet(_Strict):
 
     rules: dict[str, Rule]
     hashes: dict[str, str] = Field(default_factory=dict, description="file name -> sha256")
+    #: the EAR Commerce Country Chart dataset the US measures read (None: not loaded)
+    chart: CountryChart | None = None
 
     @model_validator(mode="after")
     def _cross_references(self) -> RuleSet:

@@ -164,6 +164,7 @@ def screen(
             end_user=end_user.lower() if end_user else None,
             end_use=end_use.lower() if end_use else None,
             assumptions=assumed,
+            rules=rules,
             shared=shared,
         )
         findings: list[Finding] = []
@@ -206,6 +207,7 @@ def screen(
             "lines": int(bom.edge_row.size + bom.root.size),
             "items": bom.n_nodes,
             "products": bom.n_products,
+            **({"normalised": list(bom.normalised)} if bom.normalised else {}),
         },
         assumptions=[f"{k}={v.value} (user assumption)" for k, v in sorted(assumed.items())],
     )
