@@ -55,7 +55,34 @@ def boms_with_a_part_ii_item(draw: st.DrawFn) -> tuple[list[dict[str, Any]], str
     if not part_ii:
         rows[-1] = {**rows[-1], "item_type": "magnet_ndfeb", "elements": "Nd;Dy"}
         part_ii = [rows[-1]["line_id"]]
-    return rows, draw(st.sampled_from(part_ii + part_ii[:1]))
+    return fit(rows), draw(st.sampled_from(part_ii + part_ii[:1]))
+
+
+def fit(rows: list[dict[str, Any]], room: float = 0.5) -> list[dict[str, Any]]:
+    """Scale children down (parents first) so an item's parts use at most `room` of its value:
+    the reader refuses parts worth more than the item they are in."""
+    value = {r["line_id"]: float(r["unit_value_usd"]) for r in rows}
+    out = [dict(r) for r in rows]
+    for parent in [r["line_id"] for r in out]:
+        kids = [r for r in out if r["parent_line_id"] == parent]
+        used = sum(float(r["quantity"]) * value[r["line_id"]] for r in kids)
+        if used > room * value[parent]:
+            factor = room * value[parent] / used
+            for r in kids:
+                value[r["line_id"]] = int(value[r["line_id"]] * factor * 100) / 100
+                r["unit_value_usd"] = value[r["line_id"]]
+    return out
+
+
+def headroom(rows: list[dict[str, Any]], parent: str) -> float:
+    """Value of `parent` not yet used by its parts."""
+    top = next(float(r["unit_value_usd"]) for r in rows if r["line_id"] == parent)
+    used = sum(
+        float(r["quantity"]) * float(r["unit_value_usd"])
+        for r in rows
+        if r["parent_line_id"] == parent
+    )
+    return top - used
 
 
 def rank(rows: list[dict[str, Any]], day: str, assume: tuple[str, ...], **kw: str) -> int:
@@ -78,15 +105,10 @@ def test_adding_chinese_part_i_content_to_a_part_ii_item_never_lowers_the_determ
     kw["end_user"] = data.draw(st.sampled_from(["", "military", "civil"]))
     kw = {k: v for k, v in kw.items() if v}
     kind, elements = data.draw(st.sampled_from(PART_I))
-    added = line(
-        "CN+",
-        parent,
-        kind,
-        "CN",
-        data.draw(st.integers(0, 10000).map(lambda c: c / 100)),
-        data.draw(st.integers(0, 3)),
-        elements=elements,
-    )
+    qty = data.draw(st.integers(0, 3))
+    room = headroom(rows, parent) / max(qty, 1)
+    cents = data.draw(st.integers(0, max(0, int(room * 100))))
+    added = line("CN+", parent, kind, "CN", cents / 100, qty, elements=elements)
     before = rank(rows, day, assume, **kw)
     after = rank([*rows, added], day, assume, **kw)
     assert after >= before
@@ -98,7 +120,7 @@ def test_more_chinese_content_in_a_foreign_made_magnet_never_lowers_the_determin
     data: st.DataObject,
 ) -> None:
     kind, elements = data.draw(st.sampled_from(PART_II))
-    cents = st.integers(0, 3000).map(lambda c: c / 100)
+    cents = st.integers(0, 3000).map(lambda c: c / 100)  # four lines fit in 1000 at most 3 x 30
     rows = [
         line(
             "MAG", "", kind, data.draw(st.sampled_from(["JP", "DE", "VN"])), 1000, elements=elements

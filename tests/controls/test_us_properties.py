@@ -38,7 +38,9 @@ def test_more_us_controlled_content_is_never_less_restrictive(
 
     def rows(us_value: int) -> list[dict[str, Any]]:
         return [
-            line("P", item_type="finished_good", origin=made, value=1000, eccn=product_eccn),
+            # worth more than its parts at the largest draw (999 + 500 + 50): the readers
+            # refuse parts worth more than their item
+            line("P", item_type="finished_good", origin=made, value=2000, eccn=product_eccn),
             line("US", "P", "chip", "US", us_value, eccn=us_eccn),
             line("TW", "P", "assembly", "TW", 50),
         ]

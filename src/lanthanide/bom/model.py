@@ -144,6 +144,14 @@ class Bom:
             return None
         return float(self.tpp[node])
 
+    #: per product, index into label_names (NONE: not given): the importer, and the end
+    #: user's or importer's >= 50% owner (`parent` column), both for party screening
+    importer: I32 | None = None
+    owner: I32 | None = None
+    normalised: tuple[
+        str, ...
+    ] = ()  # how the reader read loose input ("origin 'Japan' read as JP")
+
     @property
     def n_nodes(self) -> int:
         return int(self.product.size)

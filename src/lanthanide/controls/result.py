@@ -46,6 +46,22 @@ class Line(BaseModel):
     )
 
 
+class PartyMatch(BaseModel):
+    """A name of the shipment (end user, importer or their owner) found on a party list."""
+
+    list: str = Field(description="list id, e.g. cn_control_list or a US CSL source code")
+    list_title: str
+    entry_id: str
+    listed_name: str = Field(description="the name as the list prints it")
+    matched_form: str = Field(description="the listed form (name, Chinese name or alias) matched")
+    query: str = Field(description="the name in the BOM (or --end-user) that matched")
+    field: str = Field(description="end_user, importer or parent")
+    score: float = Field(description="rapidfuzz score 0-100 of the normalised names")
+    instrument: str
+    effective: str | None
+    confidence: str
+
+
 class Finding(BaseModel):
     """One measure (or clause) tested against one product."""
 
@@ -81,6 +97,11 @@ class Finding(BaseModel):
         default=False,
         description="about lines inside the product, not the product itself: `applies` is the "
         "lines' own test, `binding` is false and the product's determination ignores it",
+    )
+    party: PartyMatch | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="for a party-list finding: the list entry that matched (absent otherwise)",
     )
 
 

@@ -209,6 +209,7 @@ def screen(
             "lines": int(bom.edge_row.size + bom.root.size),
             "items": bom.n_nodes,
             "products": bom.n_products,
+            **({"normalised": list(bom.normalised)} if bom.normalised else {}),
         },
         assumptions=[f"{k}={v.value} (user assumption)" for k, v in sorted(assumed.items())],
     )

@@ -127,12 +127,12 @@ def parse_assumptions(items: list[str], rules: RuleSet) -> dict[str, Status]:
         key, sep, value = item.partition("=")
         key, value = key.strip(), value.strip()
         if not sep or not key or not value:
-            raise ValueError(f"--assume {item!r}: expected ID=STATUS")
+            raise ValueError(f"assumption {item!r}: expected ID=STATUS")
         if key not in rules.rules:
             known = ", ".join(sorted(rules.rules))
-            raise ValueError(f"--assume {item!r}: unknown measure {key!r} (known: {known})")
+            raise ValueError(f"assumption {item!r}: unknown measure {key!r} (known: {known})")
         try:
             out[key] = Status(value)
         except ValueError:
-            raise ValueError(f"--assume {item!r}: status must be one of {allowed}") from None
+            raise ValueError(f"assumption {item!r}: status must be one of {allowed}") from None
     return out
