@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 
-from lanthanide.bom.model import Bom
+from lanthanide.bom.model import NONE, Bom
 from lanthanide.store.bom_reader import read_bom
 from tests.bom_builder import line, write_bom
 
@@ -66,6 +66,13 @@ def test_mapping_renames_erp_columns_and_trims_cells(tmp_path: Path) -> None:
     bom = read_bom(tmp_path / "erp.csv", tmp_path / "map.yaml")
     assert bom.quantity.tolist() == [0.1]
     assert bom.n_products == 1
+
+
+def test_empty_origin_and_made_in_are_read_as_unknown() -> None:
+    bom = read_bom(Path(__file__).parents[1] / "fixtures" / "boms" / "origin_empty.csv")
+    rotor = next(i for i in range(bom.n_nodes) if bom.line_label(i) == "B")
+    assert bom.origin[rotor] == NONE and bom.made_in[rotor] == NONE
+    assert bom.made_in_or_origin()[rotor] == NONE
 
 
 def test_importer_and_parent_are_read_from_the_top_line(tmp_path: Path) -> None:

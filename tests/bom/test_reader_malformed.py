@@ -29,7 +29,6 @@ EXPECTED: dict[str, tuple[int | None, int | str | None, str]] = {
         "origin 'XX' is not an ISO 3166 alpha-2 country code or a country name",
     ),
     "12_origin_not_a_country.csv": (3, 7, "origin 'Atlantis' is not an ISO 3166 alpha-2"),
-    "13_origin_empty.csv": (3, 7, "origin is empty"),
     "14_made_in_uk_not_iso.csv": (
         3,
         8,

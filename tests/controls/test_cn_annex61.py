@@ -117,4 +117,5 @@ def test_upstream_shares_are_each_part_ii_lines_own(tmp_path: Path) -> None:
         ("B", 0.1 / 200),
     ]
     assert up[0].applies is True  # A is at or above 0.1% of its own value
+    assert up[0].binding is False  # it bound A's exporter, not this product's
     assert result.products[0].determination.value == "no_licence_required"

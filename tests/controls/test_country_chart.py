@@ -41,8 +41,8 @@ def test_chart_answer_and_control_code(
 
 
 def test_an_eccn_or_destination_not_held_is_unknown_never_no_licence() -> None:
-    assert licence_needed(CHART, "3B001.a", "CN").required is None
-    assert "not held" in licence_needed(CHART, "3B001.a", "CN").reason
+    assert licence_needed(CHART, "6A003.b", "CN").required is None
+    assert "not held" in licence_needed(CHART, "6A003.b", "CN").reason
     assert licence_needed(CHART, "5A002.a", "HK").required is None  # HK is not a chart row
     assert licence_needed(CHART, "5A002.a", "IR").required is None  # Part 746 governs Iran
 
@@ -65,6 +65,22 @@ def test_3a090b_group_rule_less_a5_a6(dest: str, required: bool) -> None:
 @pytest.mark.parametrize(("dest", "required"), [("MO", True), ("CN", True), ("VN", False)])
 def test_3a090c_macau_or_d5(dest: str, required: bool) -> None:
     assert licence_needed(CHART, "3A090.c", dest).required is required
+
+
+@pytest.mark.parametrize(
+    ("eccn", "dest", "required"),
+    [
+        ("3B001.c.1.a", "DE", True),  # worldwide NS/RS
+        ("3B001.a.1", "CN", True),  # NS2
+        ("3B001.a.1", "DE", False),
+        ("3B001.d", "CN", True),  # Macau or D:5
+        ("3B001.d", "VN", False),  # D:1 but not D:5
+        ("3B001.c", "DE", None),  # may be c.1.a
+        ("3B090", "CN", None),  # not a CCL entry in this edition: not held
+    ],
+)
+def test_3b001_chip_tools(eccn: str, dest: str, required: bool | None) -> None:
+    assert licence_needed(CHART, eccn, dest).required is required
 
 
 def test_3a090a_text_says_worldwide() -> None:

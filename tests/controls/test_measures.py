@@ -51,8 +51,8 @@ def motor(dy_origin: str = "CN", dy_value: float = 40.0, qty: float = 0.08) -> l
 
 
 def test_dy_magnet_from_china_needs_licence_from_2025_04_04(tmp_path: Path) -> None:
-    before = run(tmp_path, DY_MAGNET, "2025-04-03")
-    on = run(tmp_path, DY_MAGNET, "2025-04-04")
+    before = run(tmp_path, DY_MAGNET, "2025-04-03", ship_to="DE")
+    on = run(tmp_path, DY_MAGNET, "2025-04-04", ship_to="DE")
     assert finding(before, "CN-MOFCOM-2025-18")["status"] == "not_yet_issued"
     assert det(before) == "no_licence_required"
     assert finding(on, "CN-MOFCOM-2025-18")["binding"] is True

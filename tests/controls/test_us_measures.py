@@ -39,6 +39,7 @@ def test_us_made_3a001a_to_china_needs_a_licence(tmp_path: Path) -> None:
     result = screen(tmp_path, us_made("3A001.a"), ship_to="CN")
     f = finding(result, "US-EAR-738")
     assert f["binding"] is True
+    assert f["control_codes"] == ["3A001.a", "NS2"]
     assert "NS2" in str(f["sentence"])
     assert det(result) == "licence_required"
 
@@ -50,7 +51,7 @@ def test_us_made_item_not_controlled_for_the_destination_needs_none(tmp_path: Pa
 
 
 def test_an_eccn_the_dataset_does_not_hold_is_unknown(tmp_path: Path) -> None:
-    result = screen(tmp_path, us_made("3B001.a"), ship_to="CN")
+    result = screen(tmp_path, us_made("6A003.b"), ship_to="CN")
     assert finding(result, "US-EAR-738")["applies"] is None
     assert det(result) == "unknown"
 
@@ -215,3 +216,18 @@ def test_dfars_mine_to_magnet_tests_the_magnets_own_materials(tmp_path: Path) ->
     assert det(on) == "prohibited"
     assert [line["line_id"] for line in f["deciding_lines"]] == ["SMO"]  # the line to re-source
     assert "Re-source" in str(f["sentence"])
+    resourcing = on.products[0].resourcing
+    assert resourcing is not None and resourcing.measure == "US-DFARS-225.7018"
+    assert resourcing.lines == ["SMO"]
+    assert resourcing.moved_value_usd == pytest.approx(10.0)  # 0.5 x 20 per actuator
+
+
+def test_a_product_of_unknown_make_is_not_cleared_by_de_minimis(tmp_path: Path) -> None:
+    rows = foreign(50, "5A002.a", us_eccn="EAR99")
+    rows[0]["origin"] = ""  # where the product was made is not given: it may be US-made
+    result = screen(tmp_path, rows, ship_to="DE")
+    assert finding(result, "US-EAR-734.4")["applies"] is None
+    assert finding(result, "US-EAR-738")["applies"] is None
+    rows[0]["origin"] = "MX"
+    known = screen(tmp_path, rows, ship_to="DE")
+    assert finding(known, "US-EAR-734.4")["applies"] is False

@@ -24,7 +24,8 @@ def home(rule: Rule) -> int:
     return COUNTRY_CODE[rule.regime.upper()]
 
 
-def _not_exported(rule: Rule, ctx: Context, clause: str | None = None) -> Finding:
+def not_exported(rule: Rule, ctx: Context, clause: str | None = None) -> Finding:
+    """A shipment within one country (ship_from = ship_to) is not an export."""
     where = country_name(ctx.country(ctx.ship_from) or "")
     return _finding(
         rule,
@@ -61,7 +62,7 @@ def cn_listed_items(rule: Rule, ctx: Context) -> list[Finding]:
     here = country_name(rule.regime.upper())
     root = ctx.root
     if ctx.domestic:
-        return [_not_exported(rule, ctx)]
+        return [not_exported(rule, ctx)]
     if ctx.ship_from != country:
         if ctx.ship_from == NONE:
             return [
@@ -263,17 +264,10 @@ def _upstream(rule: Rule, ctx: Context, part_ii: np.ndarray) -> Finding | None:
     share = np.nan_to_num(facts.line_share(CN_CONTENT)[lines])
     order = np.argsort(-share, kind="stable")
     lines, share = lines[order], share[order]
-    tests: list[Tri] = []
-    for node in lines:
-        i = int(node)
-        if facts.node_meets(i, CN_CONTENT, threshold.value, threshold.comparison):
-            tests.append(True)
-        elif facts.node_meets(i, CN_CONTENT_OR_UNKNOWN, threshold.value, threshold.comparison):
-            tests.append(None)
-        else:
-            tests.append(False)
-    applies: Tri = True if True in tests else (None if None in tests else False)
-    at = sum(t is True for t in tests)
+    known = facts.nodes_meet(lines, CN_CONTENT, threshold.value, threshold.comparison)
+    maybe = facts.nodes_meet(lines, CN_CONTENT_OR_UNKNOWN, threshold.value, threshold.comparison)
+    applies: Tri = True if known.any() else (None if maybe.any() else False)
+    at = int(known.sum())
     return _finding(
         rule,
         ctx,
@@ -302,6 +296,8 @@ def _technology(rule: Rule, ctx: Context, annex: np.ndarray) -> Finding:
     root_hit = bool(tech_mask[ctx.root])
     inner = tech[tech != ctx.root]
     item: Tri = True if root_hit else (None if inner.size else False)
+    if root_hit and int(facts.made[ctx.root]) == NONE:
+        item = None  # made abroad or in China? (made_in and origin empty)
     applies, reasons = all_of(
         (
             _abroad(rule, ctx),
@@ -364,7 +360,7 @@ def cn_extraterritorial(rule: Rule, ctx: Context) -> list[Finding]:
     bom, facts = ctx.facts.bom, ctx.facts
     scope = rule.scope
     if ctx.domestic:
-        return [_not_exported(rule, ctx, c.id) for c in rule.clauses]
+        return [not_exported(rule, ctx, c.id) for c in rule.clauses]
     annex = facts.mask(
         f"{rule.id}:annex",
         lambda: (

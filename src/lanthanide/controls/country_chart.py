@@ -159,6 +159,7 @@ def licence_needed(chart: CountryChart, eccn: str, destination: str) -> Answer:
     marked = chart.columns.get(destination)
     required: list[str] = []
     open_: list[str] = []
+    open_rows: list[ControlRow] = []
     for row in rows:
         applies = _applies(row, path)
         if applies is False:
@@ -169,15 +170,20 @@ def licence_needed(chart: CountryChart, eccn: str, destination: str) -> Answer:
             takes = None if marked is None else row.column in marked
         if takes is False:
             continue
-        (required if applies and takes else open_).append(row.code)
+        if applies and takes:
+            required.append(row.code)
+        else:
+            open_.append(row.code)
+            open_rows.append(row)
     if required:
         return Answer(True, tuple(required), _words(eccn, destination, required, "needs"))
-    if open_ or marked is None:
-        why = (
-            f"destination {destination} is not held in {chart.source}"
-            if marked is None and not open_
-            else _words(eccn, destination, open_, "may need")
-            + " (a row depends on a fact the BOM does not give)"
+    if marked is None:
+        return Answer(
+            None, tuple(open_), f"destination {destination} is not held in {chart.source}"
+        )
+    if open_:
+        why = _words(eccn, destination, open_, "may need") + (
+            f" (the row depends on a fact the BOM does not give: {open_rows[0].text})"
         )
         return Answer(None, tuple(open_), why)
     return Answer(False, (), f"no reason for control of {eccn} is marked for {destination}")

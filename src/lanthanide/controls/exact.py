@@ -19,19 +19,29 @@ API (used by the Chinese and the US measures):
 - `exact(x)`: the exact rational a number stands for;
 - `meets(value, threshold, comparison)`: `value comparison threshold`, exactly;
 - `share_meets(part, whole, threshold, comparison)`: `part / whole comparison threshold`, exactly;
-- `near(share, threshold)`: whether a float share is too close to the threshold to trust.
+- `near(share, threshold)`: whether a float share is too close to the threshold to trust;
+- `float_meets(share, threshold, comparison)`: the fast comparison for a share that is not near.
 """
 
 from __future__ import annotations
 
 import math
+import operator
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 #: the comparisons a legal threshold uses (">=" "0.1% or more", ">" "more than 25%", ...)
 Comparison = Literal[">=", ">", "<=", "<"]
 Number = int | float | str | Decimal | Fraction
+T = TypeVar("T", float, Fraction)
+OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+}
 
 #: relative distance from a threshold inside which a float share is re-decided exactly. The
 #: float roll-up of n positive terms errs by at most about n * 2**-53 relative (1.1e-10 for a
@@ -59,16 +69,14 @@ def exact(x: Number) -> Fraction:
 
 def meets(value: Number, threshold: Number, comparison: Comparison) -> bool:
     """Whether `value comparison threshold` holds, compared exactly."""
-    v, t = exact(value), exact(threshold)
-    if comparison == ">=":
-        return v >= t
-    if comparison == ">":
-        return v > t
-    if comparison == "<=":
-        return v <= t
-    if comparison == "<":
-        return v < t
-    raise ValueError(f"unknown comparison {comparison!r}")
+    return _compare(exact(value), exact(threshold), comparison)
+
+
+def _compare(value: T, threshold: T, comparison: Comparison) -> bool:
+    try:
+        return bool(OPERATORS[comparison](value, threshold))
+    except KeyError:
+        raise ValueError(f"unknown comparison {comparison!r}") from None
 
 
 def share_meets(part: Number, whole: Number, threshold: Number, comparison: Comparison) -> bool:
@@ -86,8 +94,13 @@ def share_meets(part: Number, whole: Number, threshold: Number, comparison: Comp
 
 def near(share: float, threshold: Number) -> bool:
     """Whether a float `share` is within `BAND` (relative) of `threshold`: decide it exactly."""
-    t = float(exact(threshold))
+    t = threshold if isinstance(threshold, float) else float(exact(threshold))
     scale = max(abs(t), abs(share))
     if scale == 0.0:
         return True
     return abs(share - t) <= BAND * scale
+
+
+def float_meets(share: float, threshold: float, comparison: Comparison) -> bool:
+    """`share comparison threshold` in floats: only for a share `near` says is away from it."""
+    return _compare(share, threshold, comparison)

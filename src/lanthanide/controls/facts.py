@@ -34,7 +34,15 @@ from lanthanide.bom.model import (
     type_mask,
 )
 from lanthanide.bom.rollup import Plan, down_weights, multipliers, plan, rollup, up_weights
-from lanthanide.controls.exact import Comparison, Number, exact, near, share_meets
+from lanthanide.controls.exact import (
+    BAND,
+    Comparison,
+    Number,
+    exact,
+    float_meets,
+    near,
+    share_meets,
+)
 from lanthanide.controls.rule import Rule
 
 CN, US = COUNTRY_CODE["CN"], COUNTRY_CODE["US"]
@@ -82,6 +90,7 @@ class Facts:
     #: float arrays computed once per screening by a measure (e.g. per-destination roll-ups)
     values: dict[str, F64] = field(default_factory=dict)
     edge_memo: dict[str, I64] = field(default_factory=dict)
+    line_shares: dict[int, F64] = field(default_factory=dict)
 
     def mask(self, key: str, make: Callable[[], Mask]) -> Mask:
         """A node mask computed once per screening (the per-product loop only slices it)."""
@@ -89,6 +98,13 @@ class Facts:
         if found is None:
             found = self.memo[key] = make()
         return found
+
+    def any_flag(self, key: str, mask: Mask) -> bool:
+        """Whether a memoised node mask holds anywhere (checked once per screening)."""
+        flag = self.memo.get(f"{key}:any")
+        if flag is None:
+            flag = self.memo[f"{key}:any"] = np.array([mask.any()])
+        return bool(flag[0])
 
     def share(self, column: int) -> F64:
         """Per product: rolled-up column value / product value (computed once per column)."""
@@ -99,9 +115,27 @@ class Facts:
 
     def line_share(self, column: int) -> F64:
         """Per line: rolled-up column value / the line's own unit value (NaN where zero)."""
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = self.x[:, column] / self.bom.unit_value
-        return np.where(self.bom.unit_value > 0, out, np.nan)
+        found = self.line_shares.get(column)
+        if found is None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out = self.x[:, column] / self.bom.unit_value
+            found = self.line_shares[column] = np.where(self.bom.unit_value > 0, out, np.nan)
+        return found
+
+    def nodes_meet(
+        self, nodes: I64, column: int, threshold: float, comparison: Comparison
+    ) -> npt.NDArray[np.bool_]:
+        """`node_meets` for many nodes: floats where clearly decided, rationals near the line."""
+        share = self.line_share(column)[nodes]
+        valid = ~np.isnan(share)
+        share = np.where(valid, share, 0.0)
+        scale = np.maximum(abs(threshold), np.abs(share))
+        close = valid & (np.abs(share - threshold) <= BAND * scale)
+        ops = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less}
+        out = valid & ops[comparison](share, threshold)
+        for k in np.flatnonzero(close):
+            out[k] = self.node_meets(int(nodes[k]), column, threshold, comparison)
+        return np.asarray(out, dtype=bool)
 
     def exact_contributions(self, node: int, column: int) -> dict[int, Fraction]:
         """Exact contribution of each counted node below `node` to its `column` (cached)."""
@@ -126,7 +160,7 @@ class Facts:
             return False
         share = float(self.x[node, column]) / value
         if not near(share, threshold):
-            return share_meets(share, 1, threshold, comparison)
+            return float_meets(share, float(threshold), comparison)
         return share_meets(self.exact_total(node, column), value, threshold, comparison)
 
     def meets(self, product: int, column: int, threshold: Number, comparison: Comparison) -> bool:

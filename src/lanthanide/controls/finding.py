@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
@@ -40,6 +40,20 @@ class Context:
     assumptions: Mapping[str, Status]
     #: the whole rule set, for measures that read others (the US measures read the Country Chart)
     rules: RuleSet | None = None
+    #: per-screening cache shared by all products (statuses and open points per rule clause:
+    #: they depend on the date and the assumptions, not on the product)
+    shared: dict[tuple[str, str | None], tuple[Status, list[str]]] = field(default_factory=dict)
+
+    def status(self, rule: Rule, clause: str | None) -> tuple[Status, list[str]]:
+        """Status of a rule (clause) on the date, and its open points, computed once."""
+        key = (rule.id, clause)
+        found = self.shared.get(key)
+        if found is None:
+            found = self.shared[key] = (
+                status_on(rule, self.on, clause, self.assumptions),
+                _open_points(rule, clause),
+            )
+        return found
 
     @property
     def root(self) -> int:
@@ -78,7 +92,7 @@ def percent(share: float) -> str:
     return f"{share * 100:.6g}%"
 
 
-def disagreements(ctx: Context, nodes: np.ndarray) -> list[str]:
+def disagreements(ctx: Context, groups: Sequence[np.ndarray]) -> list[str]:
     """Warnings for lines whose origin and made_in are both given and differ.
 
     Origin tests (Ann. 61 Part I content, US content) read `origin`; where-made tests (foreign-
@@ -86,10 +100,15 @@ def disagreements(ctx: Context, nodes: np.ndarray) -> list[str]:
     error, so the finding says which value it used.
     """
     bom = ctx.facts.bom
-    hit = nodes[(bom.made_in[nodes] >= 0) & (bom.origin[nodes] >= 0)]
-    hit = hit[bom.made_in[hit] != bom.origin[hit]]
+    differ = ctx.facts.mask(
+        "origin_made_in_differ",
+        lambda: (bom.made_in >= 0) & (bom.origin >= 0) & (bom.made_in != bom.origin),
+    )
+    if not ctx.facts.any_flag("origin_made_in_differ", differ):
+        return []
+    hit = sorted({int(i) for some in groups for i in some[differ[some]]})
     return [
-        f"line {bom.line_label(int(i))} (file line {int(bom.node_row[i])}): origin "
+        f"line {bom.line_label(i)} (file line {int(bom.node_row[i])}): origin "
         f"{COUNTRIES[int(bom.origin[i])]} but made_in {COUNTRIES[int(bom.made_in[i])]}; origin "
         "decides origin tests and made_in where-made tests"
         for i in hit[:MAX_LINES]
@@ -148,7 +167,7 @@ def _lines(
         value = float(ctx.facts.contribution[i, column]) if column is not None else 0.0
         origin = int(bom.origin[i])
         out.append(
-            Line(
+            Line.model_construct(
                 line_id=bom.line_label(i),
                 file_line=int(bom.node_row[i]),
                 item_type=ITEM_TYPES[int(bom.item_type[i])],
@@ -161,9 +180,14 @@ def _lines(
 
 
 def _open_points(rule: Rule, clause: str | None) -> list[str]:
-    """The rule's `uncertain:` entries tagged with this clause ("de_minimis: ...")."""
+    """The rule's `uncertain:` entries for this finding.
+
+    An entry tagged with a clause id ("de_minimis: ...") belongs to that clause's findings; for
+    a finding about the instrument as a whole (no clause), every untagged entry applies.
+    """
     if clause is None:
-        return []
+        tags = tuple(f"{c.id}:" for c in rule.clauses)
+        return [u for u in rule.uncertain if not tags or not u.startswith(tags)]
     tag = f"{clause}:"
     return [u.removeprefix(tag).strip() for u in rule.uncertain if u.startswith(tag)]
 
@@ -192,12 +216,11 @@ def make_finding(
     `shares` gives each deciding line its own share (upstream findings); `warn_nodes` adds lines
     whose origin/made_in disagreement bears on the finding to the root and the deciding lines.
     """
-    status = status_on(rule, ctx.on, clause, ctx.assumptions)
+    status, open_points = ctx.status(rule, clause)
     chosen, note = _policy(rule, ctx)
     lines, total = _lines(ctx, nodes, column, shares) if nodes is not None else ([], 0)
-    checked = [np.array([ctx.root])]
-    checked += [a[:MAX_LINES] for a in (nodes, warn_nodes) if a is not None]
-    warnings = disagreements(ctx, np.unique(np.concatenate(checked).astype(np.int64)))
+    checked = [np.array([ctx.root])] + [a for a in (nodes, warn_nodes) if a is not None]
+    warnings = disagreements(ctx, checked)
     text = sentence
     if applies and note:
         text += f" Policy note: {note}."
@@ -207,13 +230,14 @@ def make_finding(
         text += f" (Status on {ctx.on}: {status.value}.)"
     else:
         text += _status_text(rule, status, ctx.on, clause)
-    return Finding(
+    # built from validated data only, so construction skips pydantic's validation (hot path)
+    return Finding.model_construct(
         measure=rule.id,
         clause=clause,
         status=status,
         assumed=rule.id in ctx.assumptions,
         applies=applies,
-        binding=binding(status, applies),
+        binding=False if upstream else binding(status, applies),  # upstream binds others
         policy=policy or (chosen if applies is not False else Policy.NONE),
         value=value,
         threshold=threshold,
@@ -224,6 +248,6 @@ def make_finding(
         source_url=rule.source_url,
         control_codes=list(control_codes),
         warnings=warnings,
-        uncertain=[*_open_points(rule, clause), *uncertain],
+        uncertain=[*open_points, *uncertain],
         upstream=upstream,
     )

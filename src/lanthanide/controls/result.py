@@ -95,8 +95,8 @@ class Finding(BaseModel):
     )
     upstream: bool = Field(
         default=False,
-        description="about lines inside the product, not the product itself: shown, but not "
-        "part of the product's determination",
+        description="about lines inside the product, not the product itself: `applies` is the "
+        "lines' own test, `binding` is false and the product's determination ignores it",
     )
     party: PartyMatch | None = Field(
         default=None,

@@ -22,6 +22,7 @@ from lanthanide.controls.result import (
     determine,
 )
 from lanthanide.controls.rule import RuleSet, Status, Test, Threshold
+from lanthanide.controls.us_embargo import dfars_resourcing
 from lanthanide.receipt import make_receipt
 
 EXTRATERRITORIAL = "CN-MOFCOM-2025-61"
@@ -151,6 +152,7 @@ def screen(
     ship_to = np.where(bom.ship_to >= 0, bom.ship_to, _country(defaults.ship_to))
     ordered = sorted(rules.rules.values(), key=lambda r: (r.regime, r.id))
     products = []
+    shared: dict[tuple[str, str | None], tuple[Status, list[str]]] = {}
     for p in range(bom.n_products):
         end_user = bom.label_names[bom.end_user[p]] if bom.end_user[p] >= 0 else defaults.end_user
         end_use = bom.label_names[bom.end_use[p]] if bom.end_use[p] >= 0 else defaults.end_use
@@ -164,6 +166,7 @@ def screen(
             end_use=end_use.lower() if end_use else None,
             assumptions=assumed,
             rules=rules,
+            shared=shared,
         )
         findings: list[Finding] = []
         subject_to_ear: bool | None = int(facts.made[ctx.root]) == COUNTRY_CODE["US"]
@@ -189,7 +192,8 @@ def screen(
                 end_user=ctx.end_user,
                 end_use=ctx.end_use,
                 findings=findings,
-                resourcing=_resourcing(facts, rules, p) if _can_clear(findings) else None,
+                resourcing=(_resourcing(facts, rules, p) if _can_clear(findings) else None)
+                or dfars_resourcing(ctx, findings),
             )
         )
     receipt = make_receipt(

@@ -10,6 +10,7 @@ The level (25%, 10% or 0%) and the countries it is for come from the 734.4 rule 
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,7 @@ from lanthanide.controls.rule import Rule, Status, Test, Threshold
 from lanthanide.controls.status import status_on
 
 DE_MINIMIS = "US-EAR-734.4"
+FLOAT_TESTS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,11 @@ class Subject:
     comparison: str | None
     why: str
     nodes: np.ndarray | None
+
+
+def us_origin(facts: Facts) -> Mask:
+    """US-origin lines (computed once per screening)."""
+    return facts.mask("us-origin", lambda: facts.bom.origin == US)
 
 
 def chart_of(ctx: Context) -> CountryChart | None:
@@ -91,7 +98,8 @@ def content_masks(ctx: Context, dest: str) -> tuple[Mask, Mask, str]:
         else:
             yes = yes | ((bom.eccn != NONE) & ~is_ear99)
             maybe = np.ones(bom.n_nodes, dtype=bool)  # EAR99 items listed by HS code: not held
-    lo, hi = us & yes, us & (yes | maybe)
+    # a line of unknown origin may be US-origin: it may count, never certainly
+    lo, hi = us & yes, (us | (bom.origin == NONE)) & (yes | maybe)
     facts.memo[key + ":lo"], facts.memo[key + ":hi"] = lo, hi
     return lo, hi, key
 
@@ -111,8 +119,8 @@ def share_of(ctx: Context, mask: Mask, key: str) -> float:
 def over(ctx: Context, mask: Mask, key: str, threshold: Threshold) -> bool:
     """Whether the content in `mask` meets the threshold, decided exactly near it."""
     share = share_of(ctx, mask, key)
-    if not near(share, threshold.value):
-        return share_meets(share, 1, threshold.value, threshold.comparison)
+    if not near(share, threshold.value):  # far from the threshold a float comparison is exact
+        return bool(FLOAT_TESTS[threshold.comparison](share, threshold.value))
     part = sum(exact_walk(ctx.facts, ctx.root, mask).values())
     whole = exact_number(float(ctx.facts.value[ctx.product]))
     return share_meets(part, whole, threshold.value, threshold.comparison)
@@ -137,8 +145,19 @@ def subject_to_ear(ctx: Context, adv: Mask) -> Subject:
     facts = ctx.facts
     if int(facts.made[ctx.root]) == US:
         return Subject(True, None, None, None, "it is made in the United States", None)
-    us_lines = facts.bom.origin == US
-    if not facts.ranked(ctx.product, us_lines).size:
+    found = _de_minimis(ctx, adv)
+    if found.subject is False and int(facts.made[ctx.root]) == NONE:
+        why = "where the product was made is not given, and a US-made product is subject directly"
+        return Subject(None, found.share, found.level, found.comparison, why, found.nodes)
+    return found
+
+
+def _de_minimis(ctx: Context, adv: Mask) -> Subject:
+    """The de minimis test of a product not known to be US-made."""
+    facts = ctx.facts
+    us_lines = us_origin(facts)
+    maybe_us = facts.mask("us-origin-or-unknown", lambda: us_lines | (facts.bom.origin == NONE))
+    if not facts.ranked(ctx.product, maybe_us).size:
         return Subject(False, 0.0, None, None, "it has no US-origin content", None)
     dest = ctx.country(ctx.ship_to)
     if ctx.rules is None or DE_MINIMIS not in ctx.rules.rules or dest is None:
@@ -147,11 +166,12 @@ def subject_to_ear(ctx: Context, adv: Mask) -> Subject:
     rule = ctx.rules.rules[DE_MINIMIS]
     zero = rule.thresholds["advanced_computing"]
     lo, hi, key = content_masks(ctx, dest)
-    adv_here = facts.ranked(ctx.product, adv & us_lines)
+    us_adv = facts.mask("us-origin-advanced", lambda: adv & us_lines)
+    adv_here = facts.ranked(ctx.product, us_adv)
     if dest in zero.destinations and adv_here.size:
         pct = f"{zero.value:.0%}"
         why = f"US-origin advanced-computing content bound for {dest} has a {pct} level"
-        share = share_of(ctx, adv & us_lines, key + ":adv")
+        share = share_of(ctx, us_adv, key + ":adv")
         return Subject(True, share, zero.value, zero.comparison, why, adv_here)
     name, t = level_for(rule, chart_of(ctx), dest)
     share = share_of(ctx, lo, key + ":lo")

@@ -12,12 +12,13 @@ from __future__ import annotations
 import numpy as np
 
 from lanthanide.bom.model import NONE, country_codes, type_mask
-from lanthanide.controls.facts import REE_LINES, REE_TYPES, US, Mask
+from lanthanide.controls.facts import REE_LINES, REE_TYPES, US, Mask, exact_walk
 from lanthanide.controls.finding import Context
 from lanthanide.controls.finding import make_finding as _finding
-from lanthanide.controls.result import Finding
+from lanthanide.controls.result import Finding, ResourcingResult
 from lanthanide.controls.rule import Rule, Status
 from lanthanide.controls.status import status_on
+from lanthanide.controls.us_content import us_origin
 from lanthanide.controls.us_measures import subject
 
 
@@ -30,7 +31,7 @@ def us_embargo(rule: Rule, ctx: Context) -> list[Finding]:
     dest = ctx.country(ctx.ship_to)
     facts = ctx.facts
     reach = int(facts.made[ctx.root]) == US or bool(
-        facts.ranked(ctx.product, facts.bom.origin == US).size
+        facts.ranked(ctx.product, us_origin(facts)).size
     )
     if dest is None:
         text = f"The destination (ship_to) is needed: {rule.instrument} covers {_places(rule)}."
@@ -67,7 +68,42 @@ def us_embargo(rule: Rule, ctx: Context) -> list[Finding]:
         )
     if regions:
         text += f" in {', '.join(regions)}; the BOM names countries, not regions, so this is open"
-    return [_finding(rule, ctx, applies=applies, nodes=root, sentence=text + ".")]
+    codes = [eccn] if eccn else []
+    return [
+        _finding(rule, ctx, applies=applies, nodes=root, sentence=text + ".", control_codes=codes)
+    ]
+
+
+DFARS = "US-DFARS-225.7018"
+#: re-sourcing lists at most this many line ids (the total count is always given)
+MAX_LINES = 100
+
+
+def dfars_resourcing(ctx: Context, findings: list[Finding]) -> ResourcingResult | None:
+    """The lines to re-source from outside the covered nations to clear a DFARS prohibition.
+
+    Every deciding line must move (the restriction has no threshold: any covered-nation magnet
+    or magnet material is prohibited), so the lines are the finding's deciding lines and the
+    share before is their value in the product, summed exactly.
+    """
+    found = [f for f in findings if f.measure == DFARS and f.binding]
+    if not found:
+        return None
+    facts, bom = ctx.facts, ctx.facts.bom
+    labels = {line.line_id for line in found[0].deciding_lines}
+    nodes = facts.nodes(ctx.product)
+    mask = np.zeros(bom.n_nodes, dtype=bool)
+    mask[[int(n) for n in nodes if bom.line_label(int(n)) in labels]] = True
+    moved = float(sum(exact_walk(facts, ctx.root, mask).values()))
+    return ResourcingResult(
+        measure=DFARS,
+        threshold=0.0,
+        share_before=moved / ctx.value,
+        share_after=0.0,
+        moved_value_usd=moved,
+        lines=sorted(labels)[:MAX_LINES],
+        lines_total=found[0].deciding_lines_total,
+    )
 
 
 def _below(ctx: Context, magnets: Mask) -> Mask:

@@ -24,6 +24,14 @@ from lanthanide.controls.us_content import Subject, chart_of, subject_to_ear
 ADVANCED = "US-EAR-ADVCOMP"
 
 
+def eccns_of(facts: Facts, nodes: np.ndarray | None) -> list[str]:
+    """The ECCNs of some lines (sorted, without repeats): the codes a finding is about."""
+    if nodes is None:
+        return []
+    codes = {int(facts.bom.eccn[int(n)]) for n in nodes}
+    return sorted(facts.bom.eccn_names[c] for c in codes if c != NONE)
+
+
 def informational(finding: Finding) -> Finding:
     """A finding that reports a fact (subject to the EAR) but binds nothing by itself."""
     return finding.model_copy(update={"binding": False, "policy": Policy.NONE})
@@ -84,6 +92,7 @@ def us_de_minimis(rule: Rule, ctx: Context) -> list[Finding]:
         comparison=found.comparison,
         nodes=found.nodes,
         sentence=sentence,
+        control_codes=eccns_of(ctx.facts, found.nodes),
     )
     return [informational(finding)]
 
@@ -128,7 +137,10 @@ def us_country_chart(rule: Rule, ctx: Context) -> list[Finding]:
         else (f"The product may be subject to the EAR ({found.why}); ")
     )
     sentence = lead + answer.reason + f" under the Commerce Country Chart ({chart.source})."
-    return [_finding(rule, ctx, applies=applies, nodes=root, sentence=sentence)]
+    codes = [eccn, *answer.codes]
+    return [
+        _finding(rule, ctx, applies=applies, nodes=root, sentence=sentence, control_codes=codes)
+    ]
 
 
 def _advanced_destination(rule: Rule, ctx: Context, dest: str) -> bool | None:
@@ -220,7 +232,18 @@ def us_advanced_computing(rule: Rule, ctx: Context) -> list[Finding]:
         head = f"{count} ship to {dest}, {inside} {scope} and {', '.join(rule.scope.destinations)}"
     policy, note = _policy_tier(rule, ctx, lines) if applies else (Policy.NONE, "")
     sentence = head + (f": a BIS licence is required{note}." if applies else ".")
-    return [_finding(rule, ctx, applies=applies, nodes=lines, sentence=sentence, policy=policy)]
+    codes = eccns_of(facts, lines)
+    return [
+        _finding(
+            rule,
+            ctx,
+            applies=applies,
+            nodes=lines,
+            sentence=sentence,
+            policy=policy,
+            control_codes=codes,
+        )
+    ]
 
 
 def us_affiliates(rule: Rule, ctx: Context, subject_to_ear: bool | None) -> list[Finding]:

@@ -347,7 +347,8 @@ def read_bom(path: Path, columns: Path | None = None, sheet: str | None = None) 
         lambda r: f"item_type {type_text[r]!r} is not one of {', '.join(ITEM_TYPES)}",
     )
     normalised: list[str] = []
-    origin = _countries(table, "origin", problems, defining, normalised)
+    # an empty origin is unknown, an answer rather than an error (the tests that need it say so)
+    origin = _countries(table, "origin", problems, None, normalised)
     made_in = _countries(table, "made_in", problems, None, normalised)
     tech_origin = _countries(table, "tech_origin", problems, None, normalised)
     mined_in = _countries(table, "mined_in", problems, None, normalised)
