@@ -332,3 +332,29 @@ def prepare(
     known = list({e.id: e for e in [*catalogue, *events]}.values())
     excluded = excluded_rows(rets, known, design.window)
     return Setup(rets, excluded, pd.DatetimeIndex(panel.values.index))
+
+
+def receipt_parameters(
+    design: Design, tickers: Sequence[str], benchmarks: Mapping[str, str | None]
+) -> dict[str, object]:
+    """The study design as it goes into a receipt."""
+    return {
+        "window": list(design.window),
+        "estimation": list(design.estimation),
+        "model": design.model,
+        "min_estimation": design.min_estimation,
+        "tickers": list(tickers),
+        "benchmarks": dict(benchmarks),
+    }
+
+
+def sample_assumptions(design: Design) -> list[str]:
+    """The sampling rules above, as a receipt states them."""
+    return [
+        "day 0 is the first trading day on or after the event date; tickers on Asian exchanges "
+        "take the next trading day after US-only events",
+        "estimation samples drop days inside the event window of every other catalogued event",
+        "estimation windows are clipped at the start of the data "
+        f"(at least {design.min_estimation} days kept)",
+        "events with the same day 0 are merged into one (members listed)",
+    ]

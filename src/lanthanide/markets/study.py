@@ -37,6 +37,8 @@ from lanthanide.markets.sample import (
     day_zero,
     merge_same_day,
     prepare,
+    receipt_parameters,
+    sample_assumptions,
     select,
 )
 from lanthanide.receipt import make_receipt
@@ -226,28 +228,14 @@ def run_study(
         if result is not None:
             results.append(result)
     _mark_overlaps(results, setup.calendar, design.window[1] - design.window[0])
-    assumptions = [
-        "day 0 is the first trading day on or after the event date; tickers on Asian exchanges "
-        "take the next trading day after US-only events",
-        "estimation samples drop days inside the event window of every other catalogued event",
-        "estimation windows are clipped at the start of the data "
-        f"(at least {design.min_estimation} days kept)",
-        "events with the same day 0 are merged into one (members listed)",
-        *panel.notes,
-    ]
     receipt = make_receipt(
         "event_study",
         datasets=dict(datasets or {}),
         parameters={
-            "window": list(design.window),
-            "estimation": list(design.estimation),
-            "model": design.model,
-            "min_estimation": design.min_estimation,
-            "tickers": list(tickers),
-            "benchmarks": dict(benchmarks),
+            **receipt_parameters(design, tickers, benchmarks),
             **dict(parameters or {}),
         },
-        assumptions=assumptions,
+        assumptions=[*sample_assumptions(design), *panel.notes],
     )
     return StudyResult(
         receipt=receipt,
