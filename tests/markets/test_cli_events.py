@@ -288,3 +288,23 @@ def test_volatility_bad_rv_days_exits_2(monkeypatch, capsys) -> None:
     code, _, err = _volatility(monkeypatch, capsys, "--rv-days", "1")
     assert code == 2
     assert "rv_days" in err and "Traceback" not in err
+
+
+def test_2026_events_are_studied_on_the_us_tickers_the_sample_covers(monkeypatch, capsys) -> None:
+    """US columns run to 2026-07-31, the ASX ones stop at 2025-12-31 (see the provenance file)."""
+    code, out, _ = _study(
+        monkeypatch,
+        capsys,
+        "--events",
+        "BEIJING-SUMMIT-2026,CN-MOFCOM-2025-70-EXPIRY",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    body = json.loads(out)
+    (event,) = body["events"]
+    assert event["id"] == "BEIJING-SUMMIT-2026"
+    assert [f["ticker"] for f in event["firms"]] == ["MP", "USAR", "UUUU", "REMX"]
+    reasons = {(s["event"], s["ticker"]): s["reason"] for s in body["skipped"]}
+    assert reasons[("BEIJING-SUMMIT-2026", "LYC.AX")].startswith("event window runs past the end")
+    assert reasons[("CN-MOFCOM-2025-70-EXPIRY", None)].startswith("event window runs past the end")
