@@ -89,3 +89,18 @@ def test_average_ranks_equal_pandas_with_ties_and_gaps() -> None:
     values[rng.random(values.shape) < 0.25] = np.nan
     expected = pd.DataFrame(values).rank(method="average").to_numpy()
     np.testing.assert_array_equal(sig.average_ranks(values), expected)
+
+
+def test_average_ranks_equal_pandas_on_distinct_floats_signed_zeros_and_infinities() -> None:
+    rng = np.random.default_rng(3)
+    values = rng.normal(0, 0.02, (60, 7))
+    values[rng.random(values.shape) < 0.2] = np.nan
+    values[0, :3] = [np.inf, -np.inf, -0.0]
+    values[1, 2] = 0.0  # -0.0 and 0.0 tie
+    values[2, 4] = -np.nan  # a NaN with its sign bit set still sorts as missing
+    expected = pd.DataFrame(values).rank(method="average").to_numpy()
+    np.testing.assert_array_equal(sig.average_ranks(values), expected)
+    distinct = rng.normal(size=(60, 7))  # no ties: the packed-key path
+    np.testing.assert_array_equal(
+        sig.average_ranks(distinct), pd.DataFrame(distinct).rank(method="average").to_numpy()
+    )

@@ -260,6 +260,8 @@ def _estimate(
 def by_date(values: Array, rows: npt.NDArray[np.intp], n_calendar: int) -> Array:
     """Dates-by-firms matrix of `values` placed at their calendar `rows` (-1: none); only
     dates on which some firm has a value get a row."""
+    if rows.shape[1] and np.array_equal(rows, np.broadcast_to(rows[:, :1], rows.shape)):
+        return values[rows[:, 0] >= 0]  # every firm on the same dates: rows are already dates
     keep = rows >= 0
     present = np.zeros(n_calendar, dtype=bool)
     present[rows[keep]] = True

@@ -7,11 +7,14 @@ Asian tickers to US-only events); this module aggregates them into CARs and test
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from pydantic import TypeAdapter
 from scipy import special
 
 from lanthanide.markets import significance as sig
@@ -45,6 +48,8 @@ from lanthanide.receipt import make_receipt
 
 __all__ = ["Design", "day_zero", "run_study"]
 
+FIRM_CARS = TypeAdapter(list[FirmCar])
+
 
 def _firm_cars(
     firms: Firms,
@@ -59,29 +64,30 @@ def _firm_cars(
     p = 2 * special.stdtr(f.dof, -np.abs(t))
     has_beta = model in ("market", "ff3")
     finite = np.isfinite(t)
-    ts = np.where(finite, t, 0.0).tolist()
-    ps = np.where(finite, p, 0.0).tolist()
-    alphas = f.alpha.tolist()
-    betas = f.beta[0].tolist() if has_beta else [None] * len(firms.tickers)
-    sigmas = np.sqrt(f.sigma2).tolist()
-    ars = firms.ar.T.tolist()
-    days = rets.days[firms.day0]
-    return [
-        FirmCar(
-            ticker=ticker,
-            event_day=days[j],
-            benchmark=benchmarks.get(ticker) if model != "ff3" else "ff3 factors",
-            car=ars_sum,
-            t=ts[j] if finite[j] else None,
-            p=ps[j] if finite[j] else None,
-            ar=ars[j],
-            n_estimation=int(f.n[j]),
-            alpha=None if model == "market_adjusted" else alphas[j],
-            beta=betas[j],
-            sigma=sigmas[j],
-        )
-        for j, (ticker, ars_sum) in enumerate(zip(firms.tickers, car.tolist(), strict=True))
+    none = [None] * len(firms.tickers)
+    columns = {
+        "ticker": firms.tickers,
+        "event_day": rets.days[firms.day0].tolist(),
+        "benchmark": [benchmarks.get(k) for k in firms.tickers]
+        if model != "ff3"
+        else ["ff3 factors"] * len(firms.tickers),
+        "car": car.tolist(),
+        "t": np.where(finite, t, np.nan).tolist(),
+        "p": np.where(finite, p, np.nan).tolist(),
+        "ar": firms.ar.T.tolist(),
+        "n_estimation": f.n.tolist(),
+        "alpha": none if model == "market_adjusted" else f.alpha.tolist(),
+        "beta": f.beta[0].tolist() if has_beta else none,
+        "sigma": np.sqrt(f.sigma2).tolist(),
+    }
+    rows = [
+        dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)
     ]
+    for row, ok in zip(rows, finite.tolist(), strict=True):
+        if not ok:
+            row["t"] = row["p"] = None
+    # one validation call for the whole list: about half the cost of one model at a time
+    return FIRM_CARS.validate_python(rows)
 
 
 def _tests(firms: Firms, design: Design) -> tuple[dict[str, sig.TestStat], float]:
@@ -194,6 +200,24 @@ def _mark_overlaps(results: list[EventResult], calendar: pd.DatetimeIndex, span:
         r.overlaps = [o.id for o in results if o.id != r.id and abs(pos[o.id] - pos[r.id]) <= span]
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while result rows are built.
+
+    A large study creates tens of thousands of small acyclic objects (a FirmCar and its AR list
+    per firm-event); each generation-0 collection would rescan the growing result, which cost
+    about a fifth of a 1,000-firm x 50-event run. Nothing here forms cycles, and the collector
+    is restored (if it was on) however the block exits.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def run_study(
     panel: PricePanel,
     events: Sequence[Event],
@@ -222,11 +246,12 @@ def run_study(
     )
     results: list[EventResult] = []
     skipped: list[Skipped] = []
-    for group in merge_same_day(events, setup.calendar):
-        result, skips = _study_event(setup, combine(group), design, benchmarks)
-        skipped += skips
-        if result is not None:
-            results.append(result)
+    with _collector_paused():
+        for group in merge_same_day(events, setup.calendar):
+            result, skips = _study_event(setup, combine(group), design, benchmarks)
+            skipped += skips
+            if result is not None:
+                results.append(result)
     _mark_overlaps(results, setup.calendar, design.window[1] - design.window[0])
     receipt = make_receipt(
         "event_study",
