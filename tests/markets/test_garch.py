@@ -9,6 +9,7 @@ import pytest
 from arch import arch_model
 
 from lanthanide.errors import InvalidInput
+from lanthanide.markets import garch
 from lanthanide.markets.garch import fit_garch_x
 
 
@@ -70,3 +71,22 @@ def test_no_jump_gives_an_insignificant_dummy() -> None:
 def test_too_short_a_series_is_refused() -> None:
     with pytest.raises(InvalidInput, match="too few returns"):
         fit_garch_x(np.zeros(50))
+
+
+def test_the_analytic_gradient_equals_central_differences() -> None:
+    rng = np.random.default_rng(1)
+    r = rng.normal(0, 2, 400)
+    dummies = np.zeros((400, 2))
+    dummies[100:103, 0] = 1.0
+    dummies[300, 1] = 1.0
+    start = garch.backcast(r - r.mean())
+    params = np.array([0.1, 0.2, 0.08, 0.85, 1.0, 0.5])
+
+    def nll(p: np.ndarray) -> float:
+        return float(np.sum(garch._nll_terms(p, r, dummies, start)))
+
+    step = 1e-6
+    numeric = [(nll(params + h) - nll(params - h)) / (2 * step) for h in np.eye(6) * step]
+    np.testing.assert_allclose(
+        garch._nll_gradient(params, r, dummies, start), numeric, rtol=1e-6, atol=1e-6
+    )

@@ -14,9 +14,10 @@ scipy's SLSQP (the optimiser `arch` uses), under omega > 0, alpha, beta >= 0, al
 Without dummies it is the same model as `arch_model(r, mean="Constant", vol="GARCH", p=1, q=1)`,
 with the same start of the recursion (arch's backcast: an exponentially weighted mean of the
 first 75 squared residuals, weight 0.94), and `tests/markets/test_garch.py` checks the two agree.
-Standard errors are "classic": the inverse of the numerical Hessian of the negative
-log-likelihood at the optimum (arch's `cov_type="classic"`). Returns are taken in percent, as
-arch rescales them, so omega and delta are in percent squared.
+The gradient is analytic (one linear filter over the derivatives of the recursion), and
+standard errors are "classic": the inverse of the Hessian of the negative log-likelihood at the
+optimum, by central differences of that gradient (arch's `cov_type="classic"`). Returns are
+taken in percent, as arch rescales them, so omega and delta are in percent squared.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ BACKCAST_DAYS = 75
 BACKCAST_DECAY = 0.94
 #: alpha + beta stays at least this far below 1 (covariance stationarity)
 STATIONARITY_MARGIN = 1e-6
+#: iteration limit of the optimiser
+MAX_ITERATIONS = 500
 #: fewest observations for a fit (4 parameters plus the dummies need room)
 MIN_OBSERVATIONS = 100
 #: relative step of the central-difference Hessian
@@ -44,6 +47,8 @@ HESSIAN_STEP = 1e-4
 #: the variance may not fall below this share of the sample variance (keeps the log finite)
 VARIANCE_FLOOR = 1e-8
 PERCENT = 100.0
+#: per-observation value of the negative log-likelihood outside the admissible region
+WALL = 1e6
 
 
 @dataclass(frozen=True)
@@ -106,26 +111,52 @@ def _nll_terms(params: Array, r: Array, dummies: Array, start: float) -> Array:
     sigma2 = variance_path(params, r, dummies, start)
     floor = VARIANCE_FLOOR * start
     if not np.all(sigma2 > floor):
-        return np.full(r.size, 1e6)  # outside the admissible region: a flat wall
+        return np.full(r.size, WALL)  # outside the admissible region: a flat wall
     out: Array = 0.5 * (np.log(2 * np.pi) + np.log(sigma2) + (r - params[0]) ** 2 / sigma2)
     return out
 
 
-def _hessian(fun: object, x: Array) -> Array:
-    """Central-difference Hessian of a scalar function."""
-    assert callable(fun)
+def _nll_gradient(params: Array, r: Array, dummies: Array, start: float) -> Array:
+    """Analytic gradient of the negative log-likelihood.
+
+    d sigma2_t / d theta = g_t + beta d sigma2_{t-1} / d theta, with g_t the derivative of the
+    recursion's drive (omega: 1; alpha: e2_{t-1}; beta: sigma2_{t-1}; delta_j: D_jt; mu:
+    -2 alpha e_{t-1}), so all derivatives come from one linear filter over the columns of g.
+    """
+    mu, _, alpha, beta = params[:4]
+    sigma2 = variance_path(params, r, dummies, start)
+    if not np.all(sigma2 > VARIANCE_FLOOR * start):
+        return np.zeros(params.size)
+    e = r - mu
+    lag_e = np.concatenate([[0.0], e[:-1]])  # the backcast start does not depend on mu
+    drive_grad = np.column_stack(
+        [
+            -2.0 * alpha * lag_e,
+            np.ones(r.size),
+            np.concatenate([[start], e[:-1] ** 2]),
+            np.concatenate([[start], sigma2[:-1]]),
+            dummies,
+        ]
+    )
+    dsigma2 = signal.lfilter([1.0], [1.0, -beta], drive_grad, axis=0)
+    weight = 0.5 * (1.0 / sigma2 - e**2 / sigma2**2)
+    grad: Array = weight @ dsigma2
+    grad[0] += float(np.sum(-e / sigma2))
+    return grad
+
+
+def _hessian(grad: object, x: Array) -> Array:
+    """Central differences of the analytic gradient, symmetrised."""
+    assert callable(grad)
     k = x.size
     h = HESSIAN_STEP * np.maximum(np.abs(x), 1e-2)
     out = np.empty((k, k))
     for i in range(k):
-        for j in range(i, k):
-            ei, ej = np.zeros(k), np.zeros(k)
-            ei[i], ej[j] = h[i], h[j]
-            value = (fun(x + ei + ej) - fun(x + ei - ej) - fun(x - ei + ej) + fun(x - ei - ej)) / (
-                4 * h[i] * h[j]
-            )
-            out[i, j] = out[j, i] = value
-    return out
+        step = np.zeros(k)
+        step[i] = h[i]
+        out[:, i] = (grad(x + step) - grad(x - step)) / (2 * h[i])
+    sym: Array = 0.5 * (out + out.T)
+    return sym
 
 
 def fit_garch_x(returns: Array, dummies: Array | None = None) -> GarchFit:
@@ -151,17 +182,27 @@ def fit_garch_x(returns: Array, dummies: Array | None = None) -> GarchFit:
     def nll(p: Array) -> float:
         return float(np.sum(_nll_terms(p, r, d, start)))
 
-    stationary = {"type": "ineq", "fun": lambda p: 1 - STATIONARITY_MARGIN - p[2] - p[3]}
+    def grad(p: Array) -> Array:
+        return _nll_gradient(p, r, d, start)
+
+    slope = np.zeros(x0.size)
+    slope[2:4] = -1.0
+    stationary = {
+        "type": "ineq",
+        "fun": lambda p: 1 - STATIONARITY_MARGIN - p[2] - p[3],
+        "jac": lambda p: slope,
+    }
     res = optimize.minimize(
         nll,
         x0,
+        jac=grad,
         method="SLSQP",
         bounds=bounds,
         constraints=[stationary],
-        options={"maxiter": 500, "ftol": 1e-10},
+        options={"maxiter": MAX_ITERATIONS, "ftol": 1e-10},
     )
     params = np.asarray(res.x, dtype=np.float64)
-    hess = _hessian(nll, params)
+    hess = _hessian(grad, params)
     try:
         cov = np.asarray(np.linalg.inv(hess), dtype=np.float64)
     except np.linalg.LinAlgError:
