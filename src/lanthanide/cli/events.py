@@ -25,7 +25,8 @@ from lanthanide.store.files import atomic_write_text
 from lanthanide.store.prices import MAX_GAP_DAYS, read_prices
 
 app = typer.Typer(
-    help="Policy-event catalogue (2023-2026) and market event studies of rare-earth equities.",
+    help="Policy-event catalogue (2023-2026), market event studies of rare-earth equities and "
+    "volatility around the events.",
     no_args_is_help=True,
 )
 
