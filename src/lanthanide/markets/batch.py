@@ -156,6 +156,21 @@ def _compact(
     return Returns(list(tickers), cy, cx, rows, count, before.astype(np.intp), calendar, days)
 
 
+def _common_block(index: Index, cols: Index, n_rows: int, n_cols: int) -> slice | None:
+    """The row slice when all columns are wanted, in order, on the same consecutive rows
+    inside the data (firms on one calendar), else None."""
+    if cols.size != n_cols or index.size == 0 or not np.array_equal(cols, np.arange(n_cols)):
+        return None
+    first, last = int(index[0, 0]), int(index[-1, 0])
+    if first < 0 or last >= n_rows or last - first + 1 != index.shape[0]:
+        return None
+    if not np.array_equal(index, np.broadcast_to(index[:, :1], index.shape)):
+        return None
+    if not np.array_equal(index[:, 0], np.arange(first, last + 1)):
+        return None
+    return slice(first, last + 1)
+
+
 def gather(values: Array, index: Index, cols: Index) -> Array:
     """values[index[l, j], cols[j]] of a (rows, F) matrix, or of each (q, rows, F) slice; NaN
     where the index is off the data. A flat `take` is much faster than 2-D fancy indexing."""
@@ -165,6 +180,9 @@ def gather(values: Array, index: Index, cols: Index) -> Array:
             out3[i] = gather(v, index, cols)
         return out3
     n_rows, n_cols = values.shape
+    block = _common_block(index, cols, n_rows, n_cols)
+    if block is not None:
+        return values[block]  # every firm on the same rows: a slice, no copy
     bad = (index < 0) | (index >= n_rows)
     flat = np.clip(index, 0, max(n_rows - 1, 0)) * n_cols + cols[None, :]
     out = np.ascontiguousarray(values).ravel().take(flat)
@@ -188,21 +206,24 @@ def fit_ols(model: Model, y: Array, x: Array, mask: Mask) -> Fits:
     if model == "market_adjusted":
         return _fit_adjusted(y, x, mask, n)
     q = x.shape[0]
-    yz = np.where(mask, y, 0.0)
-    xz = np.where(mask[None], x, 0.0)
+    full = bool(mask.all())  # no masked row: skip the masking passes
+    yz = y if full else np.where(mask, y, 0.0)
+    xz = x if full else np.where(mask[None], x, 0.0)
     ybar = yz.sum(axis=0) / n
     xbar = xz.sum(axis=1) / n[None]
-    xc = np.where(mask[None], xz - xbar[:, None, :], 0.0)
-    yc = np.where(mask, yz - ybar[None], 0.0)
+    xc = xz - xbar[:, None, :] if full else np.where(mask[None], xz - xbar[:, None, :], 0.0)
+    yc = yz - ybar[None] if full else np.where(mask, yz - ybar[None], 0.0)
     sxx_inv = np.asarray(
         np.linalg.inv(_cross(xc, xc)) if q else np.zeros((y.shape[1], 0, 0)), dtype=np.float64
     )
     sxy = _cross(xc, yc[None])[:, :, 0]  # (F, q)
     beta = np.einsum("fij,fj->if", sxx_inv, sxy)
     alpha = ybar - np.sum(xbar * beta, axis=0)
-    resid = np.where(mask, yc - np.sum(xc * beta[:, None, :], axis=0), np.nan)
+    resid = yc - np.sum(xc * beta[:, None, :], axis=0)
+    if not full:
+        resid = np.where(mask, resid, np.nan)
     dof = n - (q + 1)
-    sigma2 = np.nansum(resid**2, axis=0) / dof
+    sigma2 = (np.sum(resid**2, axis=0) if full else np.nansum(resid**2, axis=0)) / dof
     return Fits(model, alpha, beta, xbar, sxx_inv, sigma2, n, dof.astype(np.intp), resid)
 
 
