@@ -1,26 +1,32 @@
-"""`lanthanide events list|study`: the policy-event catalogue and market event studies."""
+"""`lanthanide events list|study|volatility`: the policy-event catalogue, event studies of
+mean abnormal returns, and volatility around the events."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import pandas as pd
 import typer
 
 from lanthanide.errors import InvalidInput, Problem
-from lanthanide.markets import Design, ad_hoc_event, run_study, select_events
+from lanthanide.markets import Design, Event, PricePanel, ad_hoc_event, run_study, select_events
 from lanthanide.markets.normal import Model
+from lanthanide.markets.volatility import run_volatility
 from lanthanide.receipt import make_receipt
 from lanthanide.report import events as render
+from lanthanide.report import volatility as vol_render
 from lanthanide.store.events import catalogue_receipt, load_catalogue
 from lanthanide.store.files import atomic_write_text
 from lanthanide.store.prices import MAX_GAP_DAYS, read_prices
 
 app = typer.Typer(
-    help="Policy-event catalogue (2023-2026) and market event studies of rare-earth equities.",
+    help="Policy-event catalogue (2023-2026), market event studies of rare-earth equities and "
+    "volatility around the events.",
     no_args_is_help=True,
 )
 
@@ -123,79 +129,62 @@ def _benchmarks(market: list[str], tickers: list[str], model: Model) -> dict[str
     return {t: pairs.get(t, default) for t in tickers}
 
 
-@app.command("study")
-def study(
+@dataclass(frozen=True)
+class _Inputs:
+    """What `study` and `volatility` both read from their options."""
+
+    panel: PricePanel
+    events: list[Event]
+    tickers: list[str]
+    benchmarks: dict[str, str | None]
+    catalogue: list[Event]
+    factors: pd.DataFrame | None
+    parameters: dict[str, object]
+
+    def arguments(self) -> dict[str, Any]:
+        """Keyword arguments of `run_study` and `run_volatility`, with the receipts' inputs."""
+        return {
+            "panel": self.panel,
+            "events": self.events,
+            "tickers": self.tickers,
+            "benchmarks": self.benchmarks,
+            "catalogue": self.catalogue,
+            "factors": self.factors,
+            "datasets": catalogue_receipt(),
+            "parameters": self.parameters,
+        }
+
+
+#: the options of `study` and `volatility` that `_inputs` reads
+INPUT_OPTIONS = (
+    "prices",
+    "market",
+    "tickers",
+    "events",
+    "event_date",
+    "factors",
+    "from_",
+    "to",
+    "returns",
+    "max_gap_days",
+)
+
+
+def _inputs(
+    model: Model,
     *,
-    prices: Annotated[Path, typer.Option("--prices", help="CSV/Parquet prices (long or wide).")],
-    market: Annotated[
-        list[str],
-        typer.Option(
-            "--market",
-            help="Benchmark ticker in the price file; repeat as TICKER=MARKET for "
-            "per-ticker benchmarks (e.g. LYC.AX=STW.AX).",
-        ),
-    ],
-    tickers: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tickers",
-            help="Firms to study (comma-separated or repeated); "
-            "default: every non-benchmark column.",
-        ),
-    ] = None,
-    events: Annotated[
-        str | None,
-        typer.Option(
-            "--events",
-            help="Catalogue ids, comma-separated, or 'all' (default unless --event-date is given).",
-        ),
-    ] = None,
-    event_date: Annotated[
-        list[str] | None,
-        typer.Option("--event-date", help="Ad hoc event date YYYY-MM-DD (repeatable)."),
-    ] = None,
-    window: Annotated[
-        str, typer.Option("--window", help="Event window in trading days, e.g. -1,1.")
-    ] = "-1,1",
-    estimation: Annotated[
-        str, typer.Option("--estimation", help="Estimation window in trading days.")
-    ] = "-250,-30",
-    model: Annotated[
-        ModelChoice, typer.Option("--model", help="Normal-return model.")
-    ] = ModelChoice.market,
-    factors: Annotated[
-        Path | None,
-        typer.Option(
-            "--factors",
-            help="Fama-French daily factors (date, Mkt-RF, SMB, HML, RF; "
-            "decimals) for --model ff3.",
-        ),
-    ] = None,
-    from_: Annotated[str | None, typer.Option("--from", help="Only events on/after.")] = None,
-    to: Annotated[str | None, typer.Option("--to", help="Only events on/before.")] = None,
-    returns: Annotated[
-        bool, typer.Option("--returns", help="The file holds simple returns, not prices.")
-    ] = False,
-    max_gap_days: Annotated[
-        int, typer.Option("--max-gap-days", help="Longest allowed gap between observations.")
-    ] = MAX_GAP_DAYS,
-    min_estimation: Annotated[
-        int, typer.Option("--min-estimation", help="Fewest estimation days to keep a firm.")
-    ] = 30,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to a file.")] = None,
-    plot: Annotated[
-        Path | None, typer.Option("--plot", help="Write a CAAR plot with 95% bands (PNG).")
-    ] = None,
-) -> None:
-    """CAR per event and firm; t, Patell, BMP, Kolari-Pynnonen, Corrado, sign, portfolio tests."""
-    design = Design(
-        window=_pair(window, "--window"),
-        estimation=_pair(estimation, "--estimation"),
-        model=model.value,
-        min_estimation=min_estimation,
-    )
-    design.check()
+    prices: Path,
+    market: list[str],
+    tickers: list[str] | None,
+    events: str | None,
+    event_date: list[str] | None,
+    factors: Path | None,
+    from_: str | None,
+    to: str | None,
+    returns: bool,
+    max_gap_days: int,
+) -> _Inputs:
+    """Read the price (and factor) files and pick tickers, benchmarks and events."""
     panel = read_prices(prices, kind="return" if returns else None, max_gap_days=max_gap_days)
     factor_panel = (
         read_prices(factors, kind="return", constant_ok=True) if factors is not None else None
@@ -218,15 +207,13 @@ def study(
         if events.strip()
         else []
     )
-    result = run_study(
-        panel,
-        [*picked, *ad_hoc],
+    return _Inputs(
+        panel=panel,
+        events=[*picked, *ad_hoc],
         tickers=chosen,
-        benchmarks=_benchmarks(market, chosen, design.model),
-        design=design,
+        benchmarks=_benchmarks(market, chosen, model),
         catalogue=catalogue,
         factors=None if factor_panel is None else factor_panel.values,
-        datasets=catalogue_receipt(),
         parameters={
             "prices": str(prices),
             "prices_sha256": hashlib.sha256(prices.read_bytes()).hexdigest(),
@@ -234,6 +221,102 @@ def study(
             "event_dates": list(event_date or []),
         },
     )
+
+
+PricesOpt = Annotated[Path, typer.Option("--prices", help="CSV/Parquet prices (long or wide).")]
+MarketOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--market",
+        help="Benchmark ticker in the price file; repeat as TICKER=MARKET for "
+        "per-ticker benchmarks (e.g. LYC.AX=STW.AX).",
+    ),
+]
+TickersOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tickers",
+        help="Firms to study (comma-separated or repeated); default: every non-benchmark column.",
+    ),
+]
+EventsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--events",
+        help="Catalogue ids, comma-separated, or 'all' (default unless --event-date is given).",
+    ),
+]
+EventDateOpt = Annotated[
+    list[str] | None,
+    typer.Option("--event-date", help="Ad hoc event date YYYY-MM-DD (repeatable)."),
+]
+WindowOpt = Annotated[
+    str, typer.Option("--window", help="Event window in trading days, e.g. -1,1.")
+]
+EstimationOpt = Annotated[
+    str, typer.Option("--estimation", help="Estimation window in trading days.")
+]
+ModelOpt = Annotated[ModelChoice, typer.Option("--model", help="Normal-return model.")]
+FactorsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--factors",
+        help="Fama-French daily factors (date, Mkt-RF, SMB, HML, RF; decimals) for --model ff3.",
+    ),
+]
+FromOpt = Annotated[str | None, typer.Option("--from", help="Only events on/after.")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Only events on/before.")]
+ReturnsOpt = Annotated[
+    bool, typer.Option("--returns", help="The file holds simple returns, not prices.")
+]
+GapOpt = Annotated[
+    int, typer.Option("--max-gap-days", help="Longest allowed gap between observations.")
+]
+MinEstOpt = Annotated[
+    int, typer.Option("--min-estimation", help="Fewest estimation days to keep a firm.")
+]
+FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Write to a file.")]
+
+
+def _design(window: str, estimation: str, model: ModelChoice, min_estimation: int) -> Design:
+    design = Design(
+        window=_pair(window, "--window"),
+        estimation=_pair(estimation, "--estimation"),
+        model=model.value,
+        min_estimation=min_estimation,
+    )
+    design.check()
+    return design
+
+
+@app.command("study")
+def study(
+    *,
+    prices: PricesOpt,
+    market: MarketOpt,
+    tickers: TickersOpt = None,
+    events: EventsOpt = None,
+    event_date: EventDateOpt = None,
+    window: WindowOpt = "-1,1",
+    estimation: EstimationOpt = "-250,-30",
+    model: ModelOpt = ModelChoice.market,
+    factors: FactorsOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    returns: ReturnsOpt = False,
+    max_gap_days: GapOpt = MAX_GAP_DAYS,
+    min_estimation: MinEstOpt = 30,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write a CAAR plot with 95% bands (PNG).")
+    ] = None,
+) -> None:
+    """CAR per event and firm; t, Patell, BMP, Kolari-Pynnonen, Corrado, sign, portfolio tests."""
+    design = _design(window, estimation, model, min_estimation)
+    given = _inputs(design.model, **{k: v for k, v in locals().items() if k in INPUT_OPTIONS})
+    result = run_study(design=design, **given.arguments())
     if fmt is Format.json:
         _emit(render.study_json(result), out)
     elif fmt is Format.csv:
@@ -242,6 +325,48 @@ def study(
         _emit(render.study_table(result), out)
     if plot is not None:
         render.plot_caar(result, plot)
+
+
+@app.command("volatility")
+def volatility(
+    *,
+    prices: PricesOpt,
+    market: MarketOpt,
+    tickers: TickersOpt = None,
+    events: EventsOpt = None,
+    event_date: EventDateOpt = None,
+    window: WindowOpt = "-1,1",
+    estimation: EstimationOpt = "-250,-30",
+    model: ModelOpt = ModelChoice.market,
+    factors: FactorsOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    returns: ReturnsOpt = False,
+    max_gap_days: GapOpt = MAX_GAP_DAYS,
+    min_estimation: MinEstOpt = 30,
+    rv_days: Annotated[
+        int,
+        typer.Option("--rv-days", help="Trading days of realised volatility before and after."),
+    ] = 20,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Write the basket's GARCH volatility path and RV (PNG)."),
+    ] = None,
+) -> None:
+    """Event-induced variance (ratio and F test), realised volatility, GARCH(1,1) event dummies."""
+    design = _design(window, estimation, model, min_estimation)
+    given = _inputs(design.model, **{k: v for k, v in locals().items() if k in INPUT_OPTIONS})
+    result = run_volatility(design=design, rv_days=rv_days, **given.arguments())
+    if fmt is Format.json:
+        _emit(vol_render.volatility_json(result), out)
+    elif fmt is Format.csv:
+        _emit(vol_render.volatility_csv(result), out)
+    else:
+        _emit(vol_render.volatility_table(result), out)
+    if plot is not None:
+        vol_render.plot_volatility(result, plot)
 
 
 @app.command("fetch")

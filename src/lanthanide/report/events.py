@@ -9,8 +9,10 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from lanthanide.markets.catalogue import Event
-from lanthanide.markets.result import EventResult, StudyResult
+from lanthanide.markets.result import EventResult, Skipped, StudyResult
 from lanthanide.markets.significance import TESTS
 from lanthanide.store.files import atomic_write_bytes
 
@@ -114,18 +116,28 @@ def study_table(result: StudyResult) -> str:
             f"pooled over events (signed CAAR per event): mean {_pct(p.mean_signed_caar)}  "
             f"t {_num(p.t_events.stat)} (p {_num(p.t_events.p, '{:.3f}')})"
         )
-    whole = {s.event for s in result.skipped if s.ticker is None}
-    for s in result.skipped:
-        if s.ticker is not None and s.event in whole:
-            continue  # summarised by the event's own line; JSON keeps every firm's reason
-        lines.append(f"skipped {s.event} {s.ticker or '(all firms)'}: {s.reason}")
-    for note in result.notes:
-        lines.append(f"note: {note}")
+    lines += footer(result.skipped, result.notes)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def study_json(result: StudyResult) -> str:
+def footer(skipped: Sequence[Skipped], notes: Sequence[str]) -> list[str]:
+    """Skipped firms and events, then notes (a skipped event stands for its firms' lines)."""
+    whole = {s.event for s in skipped if s.ticker is None}
+    lines = [
+        f"skipped {s.event} {s.ticker or '(all firms)'}: {s.reason}"
+        for s in skipped
+        if s.ticker is None or s.event not in whole  # JSON keeps every firm's reason
+    ]
+    return lines + [f"note: {note}" for note in notes]
+
+
+def model_json(result: BaseModel) -> str:
+    """A result object as indented JSON (the model's own serialisation)."""
     return json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def study_json(result: StudyResult) -> str:
+    return model_json(result)
 
 
 def study_csv(result: StudyResult) -> str:
