@@ -20,7 +20,9 @@ GUARD_S = 900.0
 def cluster_server() -> Iterator[Server]:
     from dask.distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         for url in serve(ApiSettings(scheduler=cluster.scheduler_address)):
             yield Server(url, {})
 

@@ -287,7 +287,7 @@ def test_volatility_csv_and_plot(monkeypatch, capsys, tmp_path) -> None:
 def test_volatility_bad_rv_days_exits_2(monkeypatch, capsys) -> None:
     code, _, err = _volatility(monkeypatch, capsys, "--rv-days", "1")
     assert code == 2
-    assert "rv_days" in err and "Traceback" not in err
+    assert "--rv-days" in err and "Traceback" not in err
 
 
 def test_2026_events_are_studied_on_the_us_tickers_the_sample_covers(monkeypatch, capsys) -> None:

@@ -14,7 +14,7 @@ from fastapi.openapi.utils import get_openapi
 
 from lanthanide.api import errors
 from lanthanide.api.keys import KeyRing
-from lanthanide.api.routers import jobs, reference, screenings
+from lanthanide.api.routers import events, jobs, reference, screenings
 from lanthanide.api.security import AccessMiddleware
 from lanthanide.api.settings import ApiSettings
 from lanthanide.api.tenancy import TenantRegistry
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None)
     app.include_router(reference.router)
     app.include_router(screenings.router)
     app.include_router(jobs.router)
+    app.include_router(events.router)
     return app
 
 

@@ -76,10 +76,10 @@ def flag_names(error: InvalidInput, flags: Mapping[str, str]) -> InvalidInput:
     return InvalidInput(message, problems)
 
 
-def request(model: type[M], flags: Mapping[str, str], **values: object) -> M:
+def request(kind: type[M], flags: Mapping[str, str], /, **values: object) -> M:
     """Build a service request from options; a value it rejects is an error naming the option."""
     try:
-        return model.model_validate(values)
+        return kind.model_validate(values)
     except ValidationError as error:
         problems = [
             Problem(str(e["msg"]), column=flags.get(str(e["loc"][0]), str(e["loc"][0])))

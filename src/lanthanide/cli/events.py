@@ -4,25 +4,21 @@ mean abnormal returns, and volatility around the events."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import pandas as pd
 import typer
 
+from lanthanide import service
+from lanthanide.cli.common import options_named, request
 from lanthanide.errors import InvalidInput, Problem
-from lanthanide.markets import Design, Event, PricePanel, ad_hoc_event, run_study, select_events
-from lanthanide.markets.normal import Model
-from lanthanide.markets.volatility import run_volatility
-from lanthanide.receipt import make_receipt
 from lanthanide.report import events as render
 from lanthanide.report import volatility as vol_render
-from lanthanide.store.events import catalogue_receipt, load_catalogue
+from lanthanide.service.market_events import StudyRequest
 from lanthanide.store.files import atomic_write_text
-from lanthanide.store.prices import MAX_GAP_DAYS, read_prices
+from lanthanide.store.prices import MAX_GAP_DAYS
+from lanthanide.store.uploads import Upload
 
 app = typer.Typer(
     help="Policy-event catalogue (2023-2026), market event studies of rare-earth equities and "
@@ -89,138 +85,78 @@ def list_events(
     """List catalogued events with their expected direction and linked rule ids."""
     if actor is not None and actor.upper() not in {"CN", "US"}:
         raise InvalidInput("--actor must be CN or US", [Problem(f"--actor {actor!r}")])
-    events = select_events(
-        load_catalogue(), start=_date(from_, "--from"), end=_date(to, "--to"), actor=actor
+    body = request(
+        service.EventsRequest,
+        {"from": "--from", "to": "--to", "actor": "--actor"},
+        **{"from": _date(from_, "--from"), "to": _date(to, "--to")},
+        actor=actor.upper() if actor else None,
     )
+    result = service.events(body)
     if fmt is Format.json:
-        receipt = make_receipt(
-            "events_list",
-            datasets=catalogue_receipt(),
-            parameters={"from": from_, "to": to, "actor": actor},
-        )
-        _emit(render.events_json(events, receipt.model_dump(mode="json")), out)
+        _emit(render.events_json(result.events, result.receipt.model_dump(mode="json")), out)
     elif fmt is Format.csv:
-        _emit(render.events_csv(events), out)
+        _emit(render.events_csv(result.events), out)
     else:
-        _emit(render.events_table(events), out)
+        _emit(render.events_table(result.events), out)
 
 
-def _benchmarks(market: list[str], tickers: list[str], model: Model) -> dict[str, str | None]:
-    default: str | None = None
-    pairs: dict[str, str] = {}
-    for item in market:
-        if "=" in item:
-            ticker, _, bench = item.partition("=")
-            pairs[ticker.strip()] = bench.strip()
-        elif default is None:
-            default = item.strip()
-        else:
-            raise InvalidInput(
-                "more than one default --market",
-                [Problem(f"--market {item!r}: use TICKER=MARKET for per-ticker benchmarks")],
-            )
-    if model in ("market", "market_adjusted") and default is None:
-        lacking = [t for t in tickers if t not in pairs]
-        if lacking:
-            raise InvalidInput(
-                f"the {model} model needs --market",
-                [Problem(f"no benchmark for {t}") for t in lacking],
-            )
-    return {t: pairs.get(t, default) for t in tickers}
+#: request field -> the option that sets it (for error messages)
+FLAGS = {
+    "events": "--events",
+    "event_dates": "--event-date",
+    "tickers": "--tickers",
+    "market": "--market",
+    "window": "--window",
+    "estimation": "--estimation",
+    "model": "--model",
+    "min_estimation": "--min-estimation",
+    "start": "--from",
+    "end": "--to",
+    "returns": "--returns",
+    "max_gap_days": "--max-gap-days",
+    "rv_days": "--rv-days",
+}
 
 
-@dataclass(frozen=True)
-class _Inputs:
-    """What `study` and `volatility` both read from their options."""
-
-    panel: PricePanel
-    events: list[Event]
-    tickers: list[str]
-    benchmarks: dict[str, str | None]
-    catalogue: list[Event]
-    factors: pd.DataFrame | None
-    parameters: dict[str, object]
-
-    def arguments(self) -> dict[str, Any]:
-        """Keyword arguments of `run_study` and `run_volatility`, with the receipts' inputs."""
-        return {
-            "panel": self.panel,
-            "events": self.events,
-            "tickers": self.tickers,
-            "benchmarks": self.benchmarks,
-            "catalogue": self.catalogue,
-            "factors": self.factors,
-            "datasets": catalogue_receipt(),
-            "parameters": self.parameters,
-        }
-
-
-#: the options of `study` and `volatility` that `_inputs` reads
-INPUT_OPTIONS = (
-    "prices",
-    "market",
-    "tickers",
-    "events",
-    "event_date",
-    "factors",
-    "from_",
-    "to",
-    "returns",
-    "max_gap_days",
-)
-
-
-def _inputs(
-    model: Model,
+def _study_request(
     *,
-    prices: Path,
     market: list[str],
     tickers: list[str] | None,
     events: str | None,
     event_date: list[str] | None,
-    factors: Path | None,
+    window: str,
+    estimation: str,
+    model: ModelChoice,
     from_: str | None,
     to: str | None,
     returns: bool,
     max_gap_days: int,
-) -> _Inputs:
-    """Read the price (and factor) files and pick tickers, benchmarks and events."""
-    panel = read_prices(prices, kind="return" if returns else None, max_gap_days=max_gap_days)
-    factor_panel = (
-        read_prices(factors, kind="return", constant_ok=True) if factors is not None else None
-    )
+    min_estimation: int,
+    rv_days: int = 20,
+) -> StudyRequest:
+    """The service request the options of `study` and `volatility` describe."""
+    dates = [d for d in (_date(v, "--event-date") for v in event_date or []) if d]
     chosen = [t.strip() for item in tickers or [] for t in item.split(",") if t.strip()]
-    benches = {m.partition("=")[2] or m for m in market}
-    if not chosen:
-        chosen = [t for t in panel.tickers if t not in benches]
-    catalogue = load_catalogue()
-    ad_hoc = [ad_hoc_event(d) for d in (_date(v, "--event-date") for v in event_date or []) if d]
-    if events is None:
-        events = "" if ad_hoc else "all"
-    ids = (
-        None
-        if events.strip().lower() == "all"
-        else [i.strip() for i in events.split(",") if i.strip()]
-    )
-    picked = (
-        select_events(catalogue, ids=ids, start=_date(from_, "--from"), end=_date(to, "--to"))
-        if events.strip()
-        else []
-    )
-    return _Inputs(
-        panel=panel,
-        events=[*picked, *ad_hoc],
-        tickers=chosen,
-        benchmarks=_benchmarks(market, chosen, model),
-        catalogue=catalogue,
-        factors=None if factor_panel is None else factor_panel.values,
-        parameters={
-            "prices": str(prices),
-            "prices_sha256": hashlib.sha256(prices.read_bytes()).hexdigest(),
-            "events": events,
-            "event_dates": list(event_date or []),
-        },
-    )
+    values: dict[str, object] = {
+        "event_dates": dates,
+        "tickers": chosen,
+        "market": market,
+        "window": _pair(window, "--window"),
+        "estimation": _pair(estimation, "--estimation"),
+        "model": model.value,
+        "min_estimation": min_estimation,
+        "start": _date(from_, "--from"),
+        "end": _date(to, "--to"),
+        "returns": returns,
+        "max_gap_days": max_gap_days,
+        "rv_days": rv_days,
+    }
+    if events is not None:
+        ids = [i.strip() for i in events.split(",") if i.strip()]
+        values["events"] = "all" if events.strip().lower() == "all" else ids
+    elif dates:
+        values["events"] = []
+    return request(StudyRequest, FLAGS, **values)
 
 
 PricesOpt = Annotated[Path, typer.Option("--prices", help="CSV/Parquet prices (long or wide).")]
@@ -279,15 +215,26 @@ FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Write to a file.")]
 
 
-def _design(window: str, estimation: str, model: ModelChoice, min_estimation: int) -> Design:
-    design = Design(
-        window=_pair(window, "--window"),
-        estimation=_pair(estimation, "--estimation"),
-        model=model.value,
-        min_estimation=min_estimation,
-    )
-    design.check()
-    return design
+#: the options of `study` and `volatility` that describe the request (not files or outputs)
+STUDY_OPTIONS = (
+    "market",
+    "tickers",
+    "events",
+    "event_date",
+    "window",
+    "estimation",
+    "model",
+    "from_",
+    "to",
+    "returns",
+    "max_gap_days",
+    "min_estimation",
+    "rv_days",
+)
+
+
+def _upload(path: Path | None) -> Upload | None:
+    return None if path is None else Upload.from_path(path)
 
 
 @app.command("study")
@@ -314,9 +261,9 @@ def study(
     ] = None,
 ) -> None:
     """CAR per event and firm; t, Patell, BMP, Kolari-Pynnonen, Corrado, sign, portfolio tests."""
-    design = _design(window, estimation, model, min_estimation)
-    given = _inputs(design.model, **{k: v for k, v in locals().items() if k in INPUT_OPTIONS})
-    result = run_study(design=design, **given.arguments())
+    body = _study_request(**{k: v for k, v in locals().items() if k in STUDY_OPTIONS})
+    with options_named(FLAGS):
+        result = service.study(body, prices=_upload(prices), factors=_upload(factors))
     if fmt is Format.json:
         _emit(render.study_json(result), out)
     elif fmt is Format.csv:
@@ -356,9 +303,9 @@ def volatility(
     ] = None,
 ) -> None:
     """Event-induced variance (ratio and F test), realised volatility, GARCH(1,1) event dummies."""
-    design = _design(window, estimation, model, min_estimation)
-    given = _inputs(design.model, **{k: v for k, v in locals().items() if k in INPUT_OPTIONS})
-    result = run_volatility(design=design, rv_days=rv_days, **given.arguments())
+    body = _study_request(**{k: v for k, v in locals().items() if k in STUDY_OPTIONS})
+    with options_named(FLAGS):
+        result = service.volatility(body, prices=_upload(prices), factors=_upload(factors))
     if fmt is Format.json:
         _emit(vol_render.volatility_json(result), out)
     elif fmt is Format.csv:

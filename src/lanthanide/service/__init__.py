@@ -26,6 +26,14 @@ from lanthanide.service.resources import Resources
 from lanthanide.store.uploads import Upload
 
 if TYPE_CHECKING:
+    from lanthanide.service.market_events import (
+        EventsRequest,
+        EventsResult,
+        StudyRequest,
+        events,
+        study,
+        volatility,
+    )
     from lanthanide.service.screening import ScreenOutcome, ScreenRequest, compare, screen
     from lanthanide.service.simulation import (
         BacktestOutcome,
@@ -39,6 +47,12 @@ if TYPE_CHECKING:
 
 #: the heavy capabilities' names and the modules they are loaded from on first access
 _LAZY = {
+    "EventsRequest": "lanthanide.service.market_events",
+    "EventsResult": "lanthanide.service.market_events",
+    "StudyRequest": "lanthanide.service.market_events",
+    "events": "lanthanide.service.market_events",
+    "study": "lanthanide.service.market_events",
+    "volatility": "lanthanide.service.market_events",
     "ScreenOutcome": "lanthanide.service.screening",
     "ScreenRequest": "lanthanide.service.screening",
     "compare": "lanthanide.service.screening",
@@ -67,6 +81,8 @@ __all__ = [
     "ChainRequest",
     "ChainResult",
     "DatasetsResult",
+    "EventsRequest",
+    "EventsResult",
     "Resources",
     "ScreenOutcome",
     "ScreenRequest",
@@ -74,6 +90,7 @@ __all__ = [
     "SimulationOutcome",
     "StageRequest",
     "StageResult",
+    "StudyRequest",
     "TimelineRequest",
     "TimelineResult",
     "Upload",
@@ -81,8 +98,11 @@ __all__ = [
     "chain",
     "compare",
     "datasets",
+    "events",
     "screen",
     "simulate",
     "stage",
+    "study",
     "timeline",
+    "volatility",
 ]

@@ -54,31 +54,31 @@ class Upload:
 RAM_FOLDER = "/dev/shm"
 
 
-def _scratch() -> str | None:
+def scratch_folder() -> str | None:
     """Where to spill uploads: RAM-backed if writable, else the system's temporary folder."""
     return RAM_FOLDER if os.access(RAM_FOLDER, os.W_OK) else None
 
 
 def read_bom_upload(bom: Upload, columns: Upload | None = None) -> Bom:
     """Validate and encode an uploaded BOM (and optional column mapping)."""
-    with tempfile.TemporaryDirectory(prefix="lanthanide-upload-", dir=_scratch()) as tmp:
+    with tempfile.TemporaryDirectory(prefix="lanthanide-upload-", dir=scratch_folder()) as tmp:
         names: dict[str, str] = {}
-        bom_path = _spill(Path(tmp), "bom", bom, names)
-        columns_path = _spill(Path(tmp), "columns", columns, names) if columns else None
+        bom_path = spill(Path(tmp), "bom", bom, names)
+        columns_path = spill(Path(tmp), "columns", columns, names) if columns else None
         try:
             return read_bom(bom_path, columns_path)
         except InvalidInput as error:
-            raise _renamed(error, names) from None
+            raise renamed(error, names) from None
 
 
-def _spill(folder: Path, stem: str, upload: Upload, names: dict[str, str]) -> Path:
+def spill(folder: Path, stem: str, upload: Upload, names: dict[str, str]) -> Path:
     path = folder / f"{stem}{PurePath(upload.name).suffix.lower()}"
     path.write_bytes(upload.content)
     names[str(path)] = upload.name
     return path
 
 
-def _renamed(error: InvalidInput, names: dict[str, str]) -> InvalidInput:
+def renamed(error: InvalidInput, names: dict[str, str]) -> InvalidInput:
     problems = [replace(p, file=names.get(p.file or "", p.file)) for p in error.problems]
     message = str(error.args[0]) if error.args else "invalid input"
     for temp, display in names.items():
