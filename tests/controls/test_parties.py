@@ -191,3 +191,21 @@ def test_every_shipped_entry_has_instrument_date_source_and_confidence() -> None
         assert e.confidence in {"H", "M", "L"}
     names = {e.name for e in entries}
     assert {"MP Materials", "USA Rare Earth"} <= names
+
+
+def test_ann_61_denies_in_principle_for_a_control_list_end_user(tmp_path: Path) -> None:
+    rows = magnet(ship_from="JP", ship_to="US", made_in="JP")
+    rows[0]["origin"] = "JP"
+    assume = Options(assume=["CN-MOFCOM-2025-61=in_force"])
+    day = dt.date(2026, 11, 28)
+    plain = screen_on(load(tmp_path, rows), RULES, LISTS, day, assume).products[0]
+    rows[0]["end_user"] = "Huntington Ingalls Industries, Inc."
+    listed = screen_on(load(tmp_path, rows), RULES, LISTS, day, assume).products[0]
+
+    def de_minimis(product: ProductResult) -> Finding:
+        return next(f for f in product.findings if f.clause == "de_minimis")
+
+    assert de_minimis(plain).binding is True
+    assert de_minimis(plain).policy is Policy.LICENCE_REQUIRED
+    assert de_minimis(listed).policy is Policy.PRESUMPTION_OF_DENIAL
+    assert "control list" in de_minimis(listed).sentence

@@ -61,7 +61,7 @@ def screen_on(
         inputs=inputs,
         facts=facts,
     )
-    return screen_parties(result, bom, lists, on, defaults.end_user)
+    return screen_parties(result, bom, lists, on, end_user_default=defaults.end_user, rules=rules)
 
 
 class FindingChange(BaseModel):

@@ -35,7 +35,7 @@ from lanthanide.controls.result import (
     binding,
     determine,
 )
-from lanthanide.controls.rule import Policy, Status
+from lanthanide.controls.rule import Policy, RuleSet, Status
 
 CONTROL_LIST = "cn_control_list"
 UNRELIABLE = "cn_unreliable_entity_list"
@@ -238,6 +238,51 @@ def _finding(entry: Listing, hit: Hit, field: str, s: Shipment, on: dt.date) -> 
     )
 
 
+#: how restrictive a policy is, to take the stricter of two
+STRICTNESS = {
+    Policy.NONE: 0,
+    Policy.LICENCE_REQUIRED: 1,
+    Policy.CASE_BY_CASE: 2,
+    Policy.PRESUMPTION_OF_DENIAL: 3,
+    Policy.PROHIBITED: 4,
+}
+#: the end-user flag of a rule's policy table that a control-list hit stands for
+LISTED_FLAG = "control_list"
+
+
+def _listed_policy(
+    findings: Sequence[Finding], found: Sequence[Finding], rules: RuleSet | None
+) -> list[Finding]:
+    """`findings` with the listed-party policy row applied where a control-list hit may bind."""
+    listed = [
+        f
+        for f in found
+        if f.party is not None
+        and f.party.list == CONTROL_LIST
+        and f.status in {Status.IN_FORCE, Status.UNKNOWN}
+    ]
+    if not listed or rules is None:
+        return list(findings)
+    who = listed[0].party
+    assert who is not None
+    return [_stricter(f, rules, who) for f in findings]
+
+
+def _stricter(f: Finding, rules: RuleSet, who: PartyMatch) -> Finding:
+    """The finding with its rule's listed-party policy, when that is stricter."""
+    rule = rules.rules.get(f.measure)
+    if rule is None or not f.applies:
+        return f
+    row = next((r for r in rule.policy.rules if LISTED_FLAG in r.end_users), None)
+    if row is None or STRICTNESS[row.policy] <= STRICTNESS[f.policy]:
+        return f
+    because = (
+        f" Policy: {row.policy.value} because the {who.field.replace('_', ' ')} matches "
+        f"{who.listed_name!r} on China's control list ({row.note})."
+    )
+    return f.model_copy(update={"policy": row.policy, "sentence": f.sentence + because})
+
+
 def product_names(bom: Bom, end_user_default: str | None) -> list[dict[str, str]]:
     """Per product, the names to screen: field -> name (BOM value, else the CLI default)."""
     out: list[dict[str, str]] = []
@@ -259,11 +304,16 @@ def screen_parties(
     bom: Bom,
     lists: PartyLists,
     on: dt.date,
+    *,
     end_user_default: str | None = None,
+    rules: RuleSet | None = None,
 ) -> Screening:
     """`screening` with a finding per party-list hit added and each determination recomputed.
 
-    The receipt gains the matching method, threshold and list sizes.
+    With `rules`, a measure whose policy table has a row for parties on China's control list
+    (Ann. 61 Art. 2: denied in principle, including >= 50% owned subsidiaries) gets that policy
+    on the products whose end user, importer or owner is on the list. The receipt gains the
+    matching method, threshold and list sizes.
     """
     made_in_us = bom.made_in_or_origin()[bom.root] == COUNTRY_CODE["US"]
     names = product_names(bom, end_user_default)
@@ -283,7 +333,7 @@ def screen_parties(
             continue  # most products: nothing to add, nothing to copy
         shipment = _shipment(product, bool(made_in_us[p]))
         found = [_finding(lists.listings[h.owner], h, f, shipment, on) for f, h in matched]
-        findings = [*product.findings, *found]
+        findings = [*_listed_policy(product.findings, found, rules), *found]
         products[p] = product.model_copy(
             update={"findings": findings, "determination": determine(findings)}
         )
