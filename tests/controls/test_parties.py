@@ -209,3 +209,12 @@ def test_ann_61_denies_in_principle_for_a_control_list_end_user(tmp_path: Path) 
     assert de_minimis(plain).policy is Policy.LICENCE_REQUIRED
     assert de_minimis(listed).policy is Policy.PRESUMPTION_OF_DENIAL
     assert "control list" in de_minimis(listed).sentence
+
+
+def test_unreliable_listing_with_unstated_measures_is_unknown(tmp_path: Path) -> None:
+    product = screen(
+        tmp_path, motor(ship_from="CN", ship_to="US", end_user="Illumina Inc"), "2025-06-01"
+    )
+    [hit] = party(product)
+    assert hit.applies is None and "not stated" in hit.sentence
+    assert product.determination is Determination.UNKNOWN

@@ -69,6 +69,7 @@ class Listing:
     ended: dt.date | None = None
     affiliates: bool | None = None  # True: reaches >= 50% owned affiliates; None: uncertain
     third_party: bool = False
+    measures_known: bool = True  # False: the instrument did not state the measures taken
 
     @property
     def measure(self) -> str:
@@ -187,6 +188,12 @@ def _scope(entry: Listing, s: Shipment, field: str) -> tuple[bool | None, str]:
         applies, why = _control_list(entry, s)
     elif entry.list == UNRELIABLE:
         applies, why = _unreliable(s)
+        if applies and not entry.measures_known:
+            applies, why = (
+                None,
+                why
+                + (" Uncertain: the measures taken against this party were not stated at listing."),
+            )
     else:
         applies, why = _us_list(entry, s)
     if field == "parent" and applies and entry.affiliates is not True:
