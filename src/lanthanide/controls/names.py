@@ -66,15 +66,19 @@ LEGAL_FORMS: frozenset[str] = frozenset(
         "the",
     }
 )
-#: Chinese legal-form suffixes, longest first (removed at the end of a name)
+#: Chinese and Japanese legal forms, longest first (removed at the end of a name; the
+#: Japanese kabushiki kaisha also at the start, where it often stands)
 CJK_FORMS: tuple[str, ...] = (
     "股份有限公司",
     "有限责任公司",
     "有限責任公司",
+    "株式会社",
+    "株式會社",
     "有限公司",
     "集团公司",
     "公司",
 )
+CJK_PREFIXES: tuple[str, ...] = ("株式会社", "株式會社")
 _PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 
@@ -89,6 +93,10 @@ def normalise(name: str) -> str:
     joined = " ".join(words).replace(" l l c", "")
     words = [w for w in joined.split(" ") if w and w not in LEGAL_FORMS]
     out = " ".join(words)
+    for form in CJK_PREFIXES:
+        if out.startswith(form) and len(out) > len(form):
+            out = out[len(form) :].lstrip()
+            break
     for form in CJK_FORMS:
         if out.endswith(form) and len(out) > len(form):
             out = out[: -len(form)].rstrip()

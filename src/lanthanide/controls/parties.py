@@ -5,7 +5,8 @@ user or importer). Each name that matches a listed party (see `controls.names`) 
 the list, the listed name, the score and the list's policy; whether the listing binds depends on
 the date (listed, suspended, ended) and on what the list restricts:
 
-- China's Export Control Control List prohibits exports of dual-use items from China to the party:
+- China's Export Control Control List prohibits exports of dual-use items from China to the party
+  (the Watch List requires an individual licence for them; its scope is tested the same way):
   it applies to a product shipped from China that is or holds a controlled item (the engine knows
   only the rare-earth items, so a product from China with none is `unknown`), and, for listings
   whose announcement bars parties worldwide, to China-origin controlled content shipped from
@@ -38,12 +39,19 @@ from lanthanide.controls.result import (
 from lanthanide.controls.rule import Policy, RuleSet, Status
 
 CONTROL_LIST = "cn_control_list"
+WATCH_LIST = "cn_watch_list"
 UNRELIABLE = "cn_unreliable_entity_list"
+#: lists that restrict exports of dual-use items from China to the party
+DUAL_USE_LISTS = frozenset({CONTROL_LIST, WATCH_LIST})
 #: US lists whose restrictions reach only items subject to the EAR
 EAR_LISTS = frozenset({"EL", "MEU", "UVL", "DPL"})
 FIELDS = ("end_user", "importer", "parent")
 #: the finding's `measure` per list (US lists: US-CSL-<source code>)
-MEASURE = {CONTROL_LIST: "CN-MOFCOM-CONTROL-LIST", UNRELIABLE: "CN-MOFCOM-UEL"}
+MEASURE = {
+    CONTROL_LIST: "CN-MOFCOM-CONTROL-LIST",
+    WATCH_LIST: "CN-MOFCOM-WATCH-LIST",
+    UNRELIABLE: "CN-MOFCOM-UEL",
+}
 US_DE_MINIMIS = "US-EAR-734.4"
 
 
@@ -184,7 +192,7 @@ def _us_list(entry: Listing, s: Shipment) -> tuple[bool | None, str]:
 
 
 def _scope(entry: Listing, s: Shipment, field: str) -> tuple[bool | None, str]:
-    if entry.list == CONTROL_LIST:
+    if entry.list in DUAL_USE_LISTS:
         applies, why = _control_list(entry, s)
     elif entry.list == UNRELIABLE:
         applies, why = _unreliable(s)
@@ -253,21 +261,25 @@ STRICTNESS = {
     Policy.PRESUMPTION_OF_DENIAL: 3,
     Policy.PROHIBITED: 4,
 }
-#: the end-user flag of a rule's policy table that a control-list hit stands for
-LISTED_FLAG = "control_list"
+#: the end-user flag of a rule's policy table that a hit on each list stands for
+LISTED_FLAG = {CONTROL_LIST: "control_list", WATCH_LIST: "watch_list"}
 
 
 def _listed_policy(
     findings: Sequence[Finding], found: Sequence[Finding], rules: RuleSet | None
 ) -> list[Finding]:
-    """`findings` with the listed-party policy row applied where a control-list hit may bind."""
-    listed = [
-        f
-        for f in found
-        if f.party is not None
-        and f.party.list == CONTROL_LIST
-        and f.status in {Status.IN_FORCE, Status.UNKNOWN}
-    ]
+    """`findings` with the listed-party policy row applied where a control- or watch-list hit
+    may bind (the control list's first, being the stricter list)."""
+    listed = sorted(
+        (
+            f
+            for f in found
+            if f.party is not None
+            and f.party.list in LISTED_FLAG
+            and f.status in {Status.IN_FORCE, Status.UNKNOWN}
+        ),
+        key=lambda f: f.party is None or f.party.list != CONTROL_LIST,
+    )
     if not listed or rules is None:
         return list(findings)
     who = listed[0].party
@@ -280,12 +292,13 @@ def _stricter(f: Finding, rules: RuleSet, who: PartyMatch) -> Finding:
     rule = rules.rules.get(f.measure)
     if rule is None or not f.applies:
         return f
-    row = next((r for r in rule.policy.rules if LISTED_FLAG in r.end_users), None)
+    flag = LISTED_FLAG[who.list]
+    row = next((r for r in rule.policy.rules if flag in r.end_users), None)
     if row is None or STRICTNESS[row.policy] <= STRICTNESS[f.policy]:
         return f
     because = (
         f" Policy: {row.policy.value} because the {who.field.replace('_', ' ')} matches "
-        f"{who.listed_name!r} on China's control list ({row.note})."
+        f"{who.listed_name!r} on {who.list_title} ({row.note})."
     )
     return f.model_copy(update={"policy": row.policy, "sentence": f.sentence + because})
 
