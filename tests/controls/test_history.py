@@ -11,13 +11,14 @@ from lanthanide.store.bom_reader import read_bom
 from lanthanide.store.parties import party_lists
 from lanthanide.store.rules import shipped_rules
 
-MOTOR = Path(__file__).parents[1] / "fixtures" / "boms" / "motor_small.csv"
+# a Part II item (a magnet) made in Japan with Chinese Dy: caught by Ann. 61 (1) once in force
+MAGNET = Path(__file__).parents[1] / "fixtures" / "boms" / "magnet_small.csv"
 RULES = shipped_rules()
 LISTS = party_lists(None)
 
 
 def on(day: str) -> Screening:
-    return screen_on(read_bom(MOTOR), RULES, LISTS, dt.date.fromisoformat(day), Options())
+    return screen_on(read_bom(MAGNET), RULES, LISTS, dt.date.fromisoformat(day), Options())
 
 
 def test_same_screening_has_no_changes() -> None:
@@ -57,7 +58,7 @@ def test_a_product_only_on_one_side_is_added_or_removed() -> None:
 
 def test_steps_are_in_date_order_whatever_order_the_dates_come_in() -> None:
     late, early = on("2026-11-28"), on("2026-06-01")
-    [step] = steps("motor", [(dt.date(2026, 11, 28), late), (dt.date(2026, 6, 1), early)])
+    [step] = steps("magnet", [(dt.date(2026, 11, 28), late), (dt.date(2026, 6, 1), early)])
     assert (step.start, step.end) == ("2026-06-01", "2026-11-28")
     assert step.changes[0].after is Determination.UNKNOWN
 

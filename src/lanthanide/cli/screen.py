@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from lanthanide.bom.model import COUNTRY_CODE
 from lanthanide.cli.common import default_db, settings
+from lanthanide.cli.usage import GuardedGroup
 from lanthanide.controls import parse_assumptions
 from lanthanide.controls import timeline as run_timeline
 from lanthanide.controls.history import (
@@ -110,18 +110,17 @@ def _emit(text: str, out: Path | None) -> None:
         atomic_write_text(out, text)
 
 
-class _DefaultRun(TyperGroup):
+class _DefaultRun(GuardedGroup):
     """A group whose first argument, when it names no subcommand, goes to `run`."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # click.Context (vendored)
-        if args and args[0] not in self.commands and args[0] not in {"--help", "-h"}:
+        if not args or (args[0] not in self.commands and args[0] not in {"--help", "-h"}):
             args = ["run", *args]
         return super().parse_args(ctx, args)
 
 
 app = typer.Typer(
     cls=_DefaultRun,
-    no_args_is_help=True,
     help="Screen BOMs on dates (`lanthanide screen BOM... [OPTIONS]` runs `screen run`), and "
     "list, compare and repeat the runs recorded with --record.",
 )
@@ -158,8 +157,11 @@ def _lists(db: Path | None) -> PartyLists:
 def _input(path: Path) -> Input:
     try:
         content = path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such file", [Problem("no such file", str(path))]) from None
     except OSError as error:
-        raise InvalidInput(f"{path}: cannot read file: {error}") from error
+        reason = error.strerror or str(error)
+        raise InvalidInput(f"{path}: {reason}", [Problem(reason, str(path))]) from None
     return Input(path.name, hashlib.sha256(content).hexdigest(), content)
 
 
@@ -246,7 +248,13 @@ def run(
     assume: Assume = None,
     columns: Annotated[
         Path | None,
-        typer.Option("--columns", help="YAML mapping canonical column names to your file's names."),
+        typer.Option(
+            "--columns",
+            help="YAML mapping canonical column names to your file's names or column letters.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="XLSX sheet to read (default: the first).")
     ] = None,
     format: FormatOpt = Format.table,
     out: Out = None,
@@ -275,7 +283,12 @@ def run(
         )
     lists = _lists(db)
     mapping = _input(columns) if columns is not None else None
-    parsed = [(path, _input(path), read_bom(path, columns)) for path in boms]
+    if record and sheet is not None:
+        raise InvalidInput(
+            "--record keeps the file, not the sheet: a rescreen would read the first sheet",
+            [Problem("record a workbook whose BOM is its first sheet", column="--sheet")],
+        )
+    parsed = [(path, _input(path), read_bom(path, columns, sheet)) for path in boms]
     store = _writable(db) if record else None
     runs: list[Run] = []
     dated: list[DatedScreening] = []
@@ -291,7 +304,10 @@ def run(
             runs.append(Run(source, mapping, on, options, result))
             dated.append(DatedScreening(source=str(path), as_of=on.isoformat(), screening=result))
     if store is not None:
-        ids = record_runs(store.con, runs)
+        try:
+            ids = record_runs(store.con, runs)
+        finally:
+            store.close()
         dated = [d.model_copy(update={"run_id": i}) for d, i in zip(dated, ids, strict=True)]
         sys.stderr.write(_recorded(ids, store.path))
     if len(dated) == 1:

@@ -32,7 +32,8 @@ def status_on(
         return assumptions[rule.id]
     if rule.issued is not None and on < rule.issued:
         return Status.NOT_YET_ISSUED
-    for window in rule.suspensions:
+    windows = [w for w in rule.suspensions if w.covers(clause)]
+    for window in windows:
         if window.from_ <= on <= window.until:
             return Status.SUSPENDED
         if window.until_latest is not None and window.until < on <= window.until_latest:
@@ -47,8 +48,8 @@ def status_on(
         return Status.ISSUED_NOT_EFFECTIVE
     if rule.expires is not None and on > rule.expires:
         return Status.EXPIRED
-    if rule.suspensions and rule.after_last_suspension == "unknown":
-        last_end = max(w.until_latest or w.until for w in rule.suspensions)
+    if windows and rule.after_last_suspension == "unknown":
+        last_end = max(w.until_latest or w.until for w in windows)
         if on > last_end:
             return Status.UNKNOWN
     return Status.IN_FORCE
@@ -70,10 +71,10 @@ class TimelineEntry:
 
 def _note(rule: Rule, on: dt.date, status: Status) -> str:
     if status is Status.SUSPENDED:
-        window = next(w for w in rule.suspensions if w.from_ <= on <= w.until)
+        window = next(w for w in rule.suspensions if w.covers(None) and w.from_ <= on <= w.until)
         return f"suspended by {window.by} from {window.from_} until {window.until}"
     if status is Status.UNKNOWN:
-        last = max(rule.suspensions, key=lambda w: w.until)
+        last = max((w for w in rule.suspensions if w.covers(None)), key=lambda w: w.until)
         end = last.until_latest or last.until
         if on <= end:
             return (
@@ -126,12 +127,12 @@ def parse_assumptions(items: list[str], rules: RuleSet) -> dict[str, Status]:
         key, sep, value = item.partition("=")
         key, value = key.strip(), value.strip()
         if not sep or not key or not value:
-            raise ValueError(f"--assume {item!r}: expected ID=STATUS")
+            raise ValueError(f"assumption {item!r}: expected ID=STATUS")
         if key not in rules.rules:
             known = ", ".join(sorted(rules.rules))
-            raise ValueError(f"--assume {item!r}: unknown measure {key!r} (known: {known})")
+            raise ValueError(f"assumption {item!r}: unknown measure {key!r} (known: {known})")
         try:
             out[key] = Status(value)
         except ValueError:
-            raise ValueError(f"--assume {item!r}: status must be one of {allowed}") from None
+            raise ValueError(f"assumption {item!r}: status must be one of {allowed}") from None
     return out
