@@ -100,7 +100,7 @@ def _assumptions(items: list[str] | None, rules: RuleSet) -> dict[str, Status]:
     try:
         return parse_assumptions(items or [], rules)
     except ValueError as error:
-        raise InvalidInput(str(error), [Problem(str(error), column="--assume")]) from None
+        raise InvalidInput(f"--assume: {error}", [Problem(str(error), column="--assume")]) from None
 
 
 def _emit(text: str, out: Path | None) -> None:
