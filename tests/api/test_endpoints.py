@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 from lanthanide.api.routers.screenings import EXAMPLE_ROWS
 from lanthanide.api.security import SECURITY_HEADERS
 from tests.api.conftest import Server
 
-EV_MOTOR = Path(__file__).parents[2] / "examples" / "boms" / "ev_traction_motor.csv"
+EXAMPLES = Path(__file__).parents[2] / "examples" / "boms"
+EV_MOTOR = EXAMPLES / "ev_traction_motor.csv"
+MAGNET = Path(__file__).parents[1] / "fixtures" / "boms" / "magnet_small.csv"
 
 
 def test_health_answers_without_a_key(keyed: Server) -> None:
@@ -151,3 +156,38 @@ def test_request_past_the_time_limit_gets_504() -> None:
             answer = client.get("/api/v1/chain")
         assert answer.status_code == 504
         assert answer.json()["error"] == "Timeout"
+
+
+def _upload(client: httpx.Client, path: Path, as_of: str) -> dict[str, Any]:
+    answer = client.post(
+        "/api/v1/screenings/upload",
+        files={"file": (path.name, path.read_bytes(), "text/csv")},
+        data={"as_of": as_of},
+    )
+    assert answer.status_code == 201, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def test_party_list_hits_are_findings(keyed: Server) -> None:
+    with keyed.client("a") as client:
+        body = _upload(client, EXAMPLES / "magnet_buyers.csv", "2026-12-01")
+    products = {p["product_id"]: p for p in body["screening"]["products"]}
+    hit = next(f for f in products["MAG-MP"]["findings"] if f.get("party"))
+    assert hit["party"]["listed_name"] and hit["party"]["score"] >= 90
+    assert body["screening"]["receipt"]["parameters"]["parties"]["threshold"] == 90.0
+
+
+def test_history_lists_and_diff_compares_two_dates(keyed: Server) -> None:
+    with keyed.client("a") as client:
+        before = _upload(client, MAGNET, "2026-06-01")["id"]
+        after = _upload(client, MAGNET, "2026-11-28")["id"]
+        listed = {s["id"]: s for s in client.get("/api/v1/screenings").json()}
+        diff = client.get("/api/v1/screenings/diff", params={"before": before, "after": after})
+    assert listed[before]["as_of"] == "2026-06-01"
+    assert listed[after]["inputs"] == {
+        "bom:magnet_small.csv": listed[before]["inputs"]["bom:magnet_small.csv"]
+    }
+    [change] = diff.json()["changes"]
+    assert (change["before"], change["after"]) == ("no_licence_required", "unknown")
+    assert "CN-MOFCOM-2025-61/de_minimis" in {f["key"] for f in change["findings"]}

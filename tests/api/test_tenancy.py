@@ -21,8 +21,10 @@ def test_other_tenant_gets_404_for_a_screening(keyed: Server) -> None:
         assert mine.get(f"/api/v1/screenings/{screening_id}").status_code == 200
         assert theirs.get(f"/api/v1/screenings/{screening_id}").status_code == 404
         assert theirs.get(f"/api/v1/screenings/{screening_id}/csv").status_code == 404
-        assert screening_id in mine.get("/api/v1/screenings").json()
-        assert screening_id not in theirs.get("/api/v1/screenings").json()
+        assert screening_id in [s["id"] for s in mine.get("/api/v1/screenings").json()]
+        assert screening_id not in [s["id"] for s in theirs.get("/api/v1/screenings").json()]
+        diff = {"before": screening_id, "after": screening_id}
+        assert theirs.get("/api/v1/screenings/diff", params=diff).status_code == 404
 
 
 def test_unknown_and_foreign_ids_answer_alike(keyed: Server) -> None:

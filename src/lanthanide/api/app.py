@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.resources = Resources.open(settings)
         app.state.resources.rules  # noqa: B018 - load and validate the rules before serving
+        app.state.resources.parties  # noqa: B018 - and the party lists
         log.info("store: %s", settings.db_path or "embedded reference data (in memory)")
         yield
         app.state.jobs.shutdown()

@@ -99,8 +99,9 @@ def _country(flag: str, value: str | None) -> str | None:
 def _assumptions(items: list[str] | None, rules: RuleSet) -> dict[str, Status]:
     try:
         return parse_assumptions(items or [], rules)
-    except ValueError as error:
-        raise InvalidInput(f"--assume: {error}", [Problem(str(error), column="--assume")]) from None
+    except InvalidInput as error:
+        message = str(error.args[0])
+        raise InvalidInput(f"--assume: {message}", [Problem(message, column="--assume")]) from None
 
 
 def _emit(text: str, out: Path | None) -> None:

@@ -40,6 +40,13 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     db: DbOption = None,
     keys_file: KeysFile = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler ADDRESS: simulation jobs send their chunks there "
+            "(default: each job runs in a local process)."
+        ),
+    ] = None,
 ) -> None:
     """Serve the API. Without keys it listens on loopback only; any other host requires keys."""
     if ctx.invoked_subcommand is not None:
@@ -62,7 +69,9 @@ def serve(
         log.info("API keys required (%s)", keys)
     else:
         log.info("no API keys configured: open access for local use on %s only", host)
-    api = ApiSettings(keys_file=keys)
+    if scheduler:
+        log.info("simulation jobs send their chunks to the Dask scheduler at %s", scheduler)
+    api = ApiSettings(keys_file=keys, scheduler=scheduler)
     uvicorn.run(create_app(settings(db), api), host=host, port=port, log_level="info")
 
 

@@ -13,7 +13,7 @@ from lanthanide.service.chain import (
 )
 from lanthanide.service.datasets import DatasetsResult, datasets
 from lanthanide.service.resources import Resources
-from lanthanide.service.screen import ScreenOutcome, ScreenRequest, screen
+from lanthanide.service.screen import ScreenOutcome, ScreenRequest, compare, screen
 from lanthanide.service.timeline import TimelineRequest, TimelineResult, timeline
 from lanthanide.store.uploads import Upload
 
@@ -30,6 +30,7 @@ __all__ = [
     "TimelineResult",
     "Upload",
     "chain",
+    "compare",
     "datasets",
     "screen",
     "stage",

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from lanthanide.config import Settings
+from lanthanide.controls.parties import PartyLists
 from lanthanide.controls.rule import RuleSet
 from lanthanide.store.db import Store
+from lanthanide.store.parties import party_lists
 from lanthanide.store.rules import shipped_rules
 
 
@@ -40,12 +42,18 @@ class Resources:
         """The shipped rule set (validated and hashed once)."""
         return shipped_rules()
 
+    @cached_property
+    def parties(self) -> PartyLists:
+        """China's shipped lists plus every list imported into the store (loaded once)."""
+        return party_lists(self.store.con if self.store.path is not None else None)
+
     def for_request(self) -> Resources:
-        """A view for one request or thread: same rules, its own cursor on the one connection."""
+        """A view for one request or thread: same rules and lists, its own cursor."""
         view = Resources(
             settings=self.settings, _store=Store(self.store.con.cursor(), self.store.path)
         )
         view.__dict__["rules"] = self.rules
+        view.__dict__["parties"] = self.parties
         return view
 
     def close(self) -> None:

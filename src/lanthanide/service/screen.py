@@ -1,33 +1,29 @@
-"""Does each product of a BOM need an export licence on a date, and why."""
+"""Does each product of a BOM need an export licence on a date, and why (measures of both sides
+and the party lists)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from lanthanide.bom.model import COUNTRY_CODE
-from lanthanide.controls import Defaults, Screening
-from lanthanide.controls import screen as run_screen
+from lanthanide.controls import Screening
 from lanthanide.controls.facts import Facts
+from lanthanide.controls.history import Options, ProductChange, diff, screen_on
 from lanthanide.controls.screening import facts_for
 from lanthanide.service.resources import Resources
 from lanthanide.service.timeline import assumptions, today
 from lanthanide.store.uploads import Upload, read_bom_upload
 
 
-class ScreenRequest(BaseModel):
-    """Screening options: the date and product-level defaults for columns a BOM leaves empty."""
+class ScreenRequest(Options):
+    """The date and the product-level defaults for columns a BOM leaves empty."""
 
     model_config = ConfigDict(extra="forbid")
 
     as_of: dt.date | None = Field(None, description="default: today (UTC)")
-    ship_from: str | None = Field(None, description="default exporting country (ISO alpha-2)")
-    ship_to: str | None = Field(None, description="default destination (ISO alpha-2)")
-    end_use: str | None = Field(None, description="civil, military, advanced_logic_14nm, ...")
-    end_user: str | None = Field(None, description="free text or a flag such as military")
-    assume: list[str] = Field(default_factory=list, description="ID=STATUS statements")
 
     @field_validator("ship_from", "ship_to")
     @classmethod
@@ -38,10 +34,9 @@ class ScreenRequest(BaseModel):
             raise ValueError(f"{value!r} is not an ISO 3166 alpha-2 country code")
         return value.upper()
 
-    @field_validator("end_use", "end_user")
-    @classmethod
-    def _lower(cls, value: str | None) -> str | None:
-        return value.lower() if value else None
+    def options(self) -> Options:
+        """The options as a recorded run keeps them (everything but the date)."""
+        return Options.model_validate(self.model_dump(exclude={"as_of"}))
 
 
 @dataclass(frozen=True)
@@ -55,27 +50,26 @@ class ScreenOutcome:
 def screen(
     request: ScreenRequest, bom: Upload, resources: Resources, columns: Upload | None = None
 ) -> ScreenOutcome:
-    """Read and validate the BOM (and optional column mapping), then screen every product."""
-    rules = resources.rules
-    assumed = assumptions(request.assume, resources)
+    """Read and validate the BOM (and optional column mapping), then screen every product
+    against every measure and the party lists (shipped and imported into the store)."""
+    assumptions(request.assume, resources)  # a bad statement is refused before the BOM is read
     parsed = read_bom_upload(bom, columns)
     inputs = {f"bom:{bom.basename}": bom.sha256}
     if columns is not None:
         inputs[f"columns:{columns.basename}"] = columns.sha256
-    facts = facts_for(parsed, rules)
-    defaults = Defaults(
-        ship_from=request.ship_from,
-        ship_to=request.ship_to,
-        end_user=request.end_user,
-        end_use=request.end_use,
-    )
-    screening = run_screen(
+    facts = facts_for(parsed, resources.rules)
+    screening = screen_on(
         parsed,
-        rules,
+        resources.rules,
+        resources.parties,
         request.as_of or today(),
-        defaults=defaults,
-        assumptions=assumed,
+        request.options(),
         inputs=inputs,
         facts=facts,
     )
     return ScreenOutcome(screening, facts)
+
+
+def compare(before: Screening, after: Screening) -> list[ProductChange]:
+    """The products whose determination or findings differ from `before` to `after`."""
+    return diff(before, after)

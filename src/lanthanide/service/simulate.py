@@ -28,6 +28,8 @@ from lanthanide.store.shock_network import Calibration, load_calibration
 
 #: the most Monte Carlo runs one request may ask for (a 10x margin over the benchmark's 10,000)
 MAX_RUNS = 100_000
+#: the largest seed a request takes: every integer up to it is exact in JSON (2**53 - 1)
+MAX_SEED = 2**53 - 1
 #: the chunk size when a request does not say: one histogram merge per 1,000 runs
 DEFAULT_CHUNK = 1000
 
@@ -59,7 +61,7 @@ class SimulateRequest(BaseModel):
     )
     scenario_name: str = Field("scenario.toml", description="name to report problems under")
     runs: int = Field(1000, ge=1, le=MAX_RUNS)
-    seed: int = Field(42, ge=0, le=2**63 - 1)
+    seed: int = Field(42, ge=0, le=MAX_SEED)
     chunk_size: int = Field(DEFAULT_CHUNK, ge=1, le=MAX_RUNS)
 
 
@@ -72,7 +74,7 @@ class BacktestRequest(BaseModel):
         "2025-04", description="a backtest id", json_schema_extra={"enum": list(BACKTESTS)}
     )
     runs: int = Field(1000, ge=1, le=MAX_RUNS)
-    seed: int = Field(42, ge=0, le=2**63 - 1)
+    seed: int = Field(42, ge=0, le=MAX_SEED)
 
 
 class SimulationOutcome(BaseModel):

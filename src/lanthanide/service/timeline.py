@@ -10,7 +10,6 @@ from lanthanide.controls import parse_assumptions
 from lanthanide.controls import timeline as run_timeline
 from lanthanide.controls.rule import Status
 from lanthanide.controls.status import TimelineEntry
-from lanthanide.errors import InvalidInput, Problem
 from lanthanide.receipt import Receipt, make_receipt
 from lanthanide.service.resources import Resources
 
@@ -39,12 +38,9 @@ def today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def assumptions(items: list[str], resources: Resources, field: str = "assume") -> dict[str, Status]:
-    """Parse `ID=STATUS` statements; a bad one is invalid input naming `field`."""
-    try:
-        return parse_assumptions(items, resources.rules)
-    except ValueError as error:
-        raise InvalidInput(str(error), [Problem(str(error), column=field)]) from None
+def assumptions(items: list[str], resources: Resources) -> dict[str, Status]:
+    """Parse `ID=STATUS` statements against the rule set (InvalidInput naming `assume`)."""
+    return parse_assumptions(items, resources.rules)
 
 
 def timeline(request: TimelineRequest, resources: Resources) -> TimelineResult:

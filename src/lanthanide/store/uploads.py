@@ -8,6 +8,7 @@ upload's own name, never the temporary path.
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
@@ -48,9 +49,19 @@ class Upload:
         return PurePath(self.name).name
 
 
+#: a RAM-backed folder where the system has one: creating and removing a folder on a disk-backed
+#: /tmp cost ~3 ms per upload on this project's machine, on /dev/shm ~0.08 ms
+RAM_FOLDER = "/dev/shm"
+
+
+def _scratch() -> str | None:
+    """Where to spill uploads: RAM-backed if writable, else the system's temporary folder."""
+    return RAM_FOLDER if os.access(RAM_FOLDER, os.W_OK) else None
+
+
 def read_bom_upload(bom: Upload, columns: Upload | None = None) -> Bom:
     """Validate and encode an uploaded BOM (and optional column mapping)."""
-    with tempfile.TemporaryDirectory(prefix="lanthanide-upload-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="lanthanide-upload-", dir=_scratch()) as tmp:
         names: dict[str, str] = {}
         bom_path = _spill(Path(tmp), "bom", bom, names)
         columns_path = _spill(Path(tmp), "columns", columns, names) if columns else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -14,6 +14,7 @@ from lanthanide.api.calls import call
 from lanthanide.api.errors import ERROR_RESPONSES
 from lanthanide.api.security import tenant_of
 from lanthanide.controls import Screening
+from lanthanide.controls.history import ProductChange
 from lanthanide.errors import InvalidInput, Problem
 from lanthanide.report import screening as render
 from lanthanide.store.uploads import Upload
@@ -60,6 +61,38 @@ class ScreeningRecord(BaseModel):
 
     id: str
     screening: Screening
+
+
+class ScreeningSummary(BaseModel):
+    """One line of a tenant's screening history."""
+
+    id: str
+    as_of: str | None
+    inputs: dict[str, str] = Field(description="BOM (and column map) name -> sha256")
+    products: int
+    determinations: dict[str, int] = Field(description="determination -> number of products")
+
+
+class ScreeningDiff(BaseModel):
+    """The products whose determination or findings changed from one screening to another."""
+
+    before: str
+    after: str
+    changes: list[ProductChange]
+
+
+def _summary(screening_id: str, screening: Screening) -> ScreeningSummary:
+    counts: dict[str, int] = {}
+    for product in screening.products:
+        counts[product.determination.value] = counts.get(product.determination.value, 0) + 1
+    as_of = screening.receipt.parameters.get("as_of")
+    return ScreeningSummary(
+        id=screening_id,
+        as_of=None if as_of is None else str(as_of),
+        inputs=dict(screening.receipt.datasets),
+        products=len(screening.products),
+        determinations=counts,
+    )
 
 
 def _rows_upload(rows: list[dict[str, Any]]) -> Upload:
@@ -124,10 +157,24 @@ async def screen_upload(
 
 
 @router.get("")
-async def list_screenings(request: Request) -> list[str]:
-    """The ids of this tenant's screenings, oldest first."""
-    ids: list[str] = request.app.state.screenings.ids(tenant_of(request))
-    return ids
+async def list_screenings(request: Request) -> list[ScreeningSummary]:
+    """This tenant's screenings, oldest first: date, inputs with their sha256, results."""
+    results = request.app.state.screenings
+    tenant = tenant_of(request)
+    return [_summary(i, results.get(tenant, i)) for i in results.ids(tenant)]
+
+
+@router.get("/diff")
+async def diff_screenings(
+    request: Request,
+    before: Annotated[str, Query(description="id of the earlier screening")],
+    after: Annotated[str, Query(description="id of the later screening")],
+) -> ScreeningDiff:
+    """What changed between two of this tenant's screenings (e.g. the same BOM on two dates)."""
+    results = request.app.state.screenings
+    tenant = tenant_of(request)
+    changes = service.compare(results.get(tenant, before), results.get(tenant, after))
+    return ScreeningDiff(before=before, after=after, changes=changes)
 
 
 @router.get("/{screening_id}")
