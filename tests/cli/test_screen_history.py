@@ -72,6 +72,12 @@ def test_several_boms_in_one_command(cli: Cli, magnets: Path) -> None:
     assert {row.split(",")[0] for row in lines[1:]} == {str(MOTOR), str(magnets)}
 
 
+def test_lines_take_one_bom(cli: Cli, magnets: Path, tmp_path: Path) -> None:
+    target = tmp_path / "lines.csv"
+    done = cli("screen", str(MOTOR), str(magnets), "--lines", str(target))
+    assert done.exit_code == 2 and "--lines" in done.stderr and not target.exists()
+
+
 def test_html_takes_one_bom_on_one_date(cli: Cli, magnets: Path) -> None:
     done = cli(
         "screen", str(magnets), "--as-of", "2026-06-21", "--as-of", "2026-06-22", "--format", "html"
@@ -95,6 +101,7 @@ def test_record_history_diff_and_rescreen_end_to_end(cli: Cli, magnets: Path, st
     assert runs[1]["determinations"] == "licence_required 1, prohibited 1"
 
     diffed = json.loads(cli("screen", "diff", "1", "2", "--format", "json").stdout)
+    assert diffed["inputs"] == ["as_of: 2026-06-21 -> 2026-06-22"]
     assert [(c["product_id"], c["before"], c["after"]) for c in diffed["changes"]] == [
         ("MAG-1", "licence_required", "prohibited")
     ]
@@ -106,6 +113,7 @@ def test_record_history_diff_and_rescreen_end_to_end(cli: Cli, magnets: Path, st
     assert again.exit_code == 0, again.stderr
     [repeat] = json.loads(again.stdout)["rescreens"]
     assert (repeat["run_id"], repeat["new_run_id"], repeat["as_of"]) == (2, 3, "2026-06-21")
+    assert repeat["inputs"] == ["as_of: 2026-06-22 -> 2026-06-21"]
     assert [(c["product_id"], c["after"]) for c in repeat["changes"]] == [
         ("MAG-1", "licence_required")
     ]

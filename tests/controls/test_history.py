@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from lanthanide.controls.history import Options, diff, screen_on, steps
+from lanthanide.controls.history import Options, diff, receipt_changes, screen_on, steps
 from lanthanide.controls.result import Determination, Screening
 from lanthanide.store.bom_reader import read_bom
 from lanthanide.store.parties import party_lists
@@ -61,3 +61,19 @@ def test_steps_are_in_date_order_whatever_order_the_dates_come_in() -> None:
     [step] = steps("magnet", [(dt.date(2026, 11, 28), late), (dt.date(2026, 6, 1), early)])
     assert (step.start, step.end) == ("2026-06-01", "2026-11-28")
     assert step.changes[0].after is Determination.UNKNOWN
+
+
+def test_receipt_changes_name_the_date_the_rule_files_and_the_lists() -> None:
+    a, b = on("2026-06-01"), on("2026-11-28")
+    assert receipt_changes(a, b) == ["as_of: 2026-06-01 -> 2026-11-28"]
+    rules = {**b.receipt.rules, "cn/CN-MOFCOM-2025-61.yaml": "0" * 64}
+    parties = dict(b.receipt.parameters["parties"])
+    parties["lists"] = {**parties["lists"], "cn_control_list": 0}
+    edited = b.receipt.model_copy(
+        update={"rules": rules, "parameters": {**b.receipt.parameters, "parties": parties}}
+    )
+    changed = receipt_changes(a, b.model_copy(update={"receipt": edited}))
+    assert "rule file cn/CN-MOFCOM-2025-61.yaml changed" in changed
+    assert any(
+        c.startswith("party list cn_control_list: ") and c.endswith("-> 0 entries") for c in changed
+    )

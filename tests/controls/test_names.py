@@ -23,6 +23,8 @@ def full_width(text: str) -> str:
         ("Huntington Ingalls Industries, Inc.", "huntington ingalls industries"),
         ("通用动力有限公司", "通用动力"),
         ("通用动力股份有限公司", "通用动力"),
+        ("三菱造船株式會社", "三菱造船"),
+        ("株式会社SUBARU", "subaru"),
         ("Inc.", ""),
     ],
 )

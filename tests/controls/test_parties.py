@@ -191,3 +191,58 @@ def test_every_shipped_entry_has_instrument_date_source_and_confidence() -> None
         assert e.confidence in {"H", "M", "L"}
     names = {e.name for e in entries}
     assert {"MP Materials", "USA Rare Earth"} <= names
+
+
+def test_ann_61_denies_in_principle_for_a_control_list_end_user(tmp_path: Path) -> None:
+    rows = magnet(ship_from="JP", ship_to="US", made_in="JP")
+    rows[0]["origin"] = "JP"
+    assume = Options(assume=["CN-MOFCOM-2025-61=in_force"])
+    day = dt.date(2026, 11, 28)
+    plain = screen_on(load(tmp_path, rows), RULES, LISTS, day, assume).products[0]
+    rows[0]["end_user"] = "Huntington Ingalls Industries, Inc."
+    listed = screen_on(load(tmp_path, rows), RULES, LISTS, day, assume).products[0]
+
+    def de_minimis(product: ProductResult) -> Finding:
+        return next(f for f in product.findings if f.clause == "de_minimis")
+
+    assert de_minimis(plain).binding is True
+    assert de_minimis(plain).policy is Policy.LICENCE_REQUIRED
+    assert de_minimis(listed).policy is Policy.PRESUMPTION_OF_DENIAL
+    assert "Export Control Control List" in de_minimis(listed).sentence
+
+
+def test_unreliable_listing_with_unstated_measures_is_unknown(tmp_path: Path) -> None:
+    product = screen(
+        tmp_path, motor(ship_from="CN", ship_to="US", end_user="Illumina Inc"), "2025-06-01"
+    )
+    [hit] = party(product)
+    assert hit.applies is None and "not stated" in hit.sentence
+    assert product.determination is Determination.UNKNOWN
+
+
+@pytest.mark.parametrize(("on", "binding"), [("2026-02-23", False), ("2026-02-24", True)])
+def test_japanese_control_list_entry_by_its_chinese_name_binds_from_2026_02_24(
+    tmp_path: Path, on: str, binding: bool
+) -> None:
+    rows = magnet(ship_from="CN", ship_to="JP", end_user="三菱重工航空發動機株式會社")
+    [hit] = party(screen(tmp_path, rows, on))
+    assert hit.party is not None and hit.party.listed_name.startswith("Mitsubishi Heavy")
+    assert hit.binding is binding and hit.policy is Policy.PROHIBITED
+
+
+@pytest.mark.parametrize(("on", "binding"), [("2026-02-23", False), ("2026-02-24", True)])
+def test_watch_list_needs_a_licence_from_2026_02_24(tmp_path: Path, on: str, binding: bool) -> None:
+    product = screen(tmp_path, magnet(ship_from="CN", ship_to="JP", end_user="Subaru Corp."), on)
+    [hit] = party(product)
+    assert hit.measure == "CN-MOFCOM-WATCH-LIST"
+    assert hit.binding is binding and hit.policy is Policy.LICENCE_REQUIRED
+
+
+def test_ann_61_denies_in_principle_for_a_watch_list_importer(tmp_path: Path) -> None:
+    rows = magnet(ship_from="DE", ship_to="JP", made_in="DE")
+    rows[0]["origin"] = "DE"
+    rows[0]["importer"] = "ENEOS Corporation"
+    assume = Options(assume=["CN-MOFCOM-2025-61=in_force"])
+    product = screen_on(load(tmp_path, rows), RULES, LISTS, dt.date(2026, 11, 28), assume)
+    finding = next(f for f in product.products[0].findings if f.clause == "de_minimis")
+    assert finding.policy is Policy.PRESUMPTION_OF_DENIAL and "Watch List" in finding.sentence

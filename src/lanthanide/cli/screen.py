@@ -27,6 +27,7 @@ from lanthanide.controls.history import (
     Rescreen,
     Series,
     diff,
+    receipt_changes,
     screen_on,
     series,
 )
@@ -363,10 +364,11 @@ def diff_command(
     finally:
         store.close()
     changes = diff(a.result, b.result)
+    inputs = receipt_changes(a.result, b.result)
     render_diff = (
         history_report.diff_json if format is ListFormat.json else history_report.diff_table
     )
-    _emit(render_diff(run_a, run_b, changes), None)
+    _emit(render_diff(run_a, run_b, inputs, changes), None)
 
 
 @app.command("rescreen")
@@ -404,6 +406,7 @@ def rescreen_command(
                     source=old.bom.name,
                     recorded_as_of=old.on.isoformat(),
                     as_of=on.isoformat(),
+                    inputs=receipt_changes(old.result, new),
                     changes=diff(old.result, new),
                 )
             )

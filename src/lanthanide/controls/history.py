@@ -61,7 +61,7 @@ def screen_on(
         inputs=inputs,
         facts=facts,
     )
-    return screen_parties(result, bom, lists, on, defaults.end_user)
+    return screen_parties(result, bom, lists, on, end_user_default=defaults.end_user, rules=rules)
 
 
 class FindingChange(BaseModel):
@@ -185,6 +185,9 @@ class Rescreen(BaseModel):
     source: str
     recorded_as_of: str
     as_of: str
+    inputs: list[str] = Field(
+        default_factory=list, description="what differs from the recorded run's inputs"
+    )
     changes: list[ProductChange]
 
 
@@ -197,3 +200,36 @@ def series(runs: Sequence[DatedScreening]) -> Series:
         )
     changes = [step for source, dated in by_source.items() for step in steps(source, dated)]
     return Series(runs=list(runs), changes=changes)
+
+
+def receipt_changes(a: Screening, b: Screening) -> list[str]:
+    """What differs between the inputs of two screenings: date, options, rule files, lists."""
+    ra, rb = a.receipt, b.receipt
+    out = []
+    for name in sorted(ra.parameters.keys() | rb.parameters.keys()):
+        va, vb = ra.parameters.get(name), rb.parameters.get(name)
+        if name == "parties":
+            la = (va or {}).get("lists", {}) if isinstance(va, dict) else {}
+            lb = (vb or {}).get("lists", {}) if isinstance(vb, dict) else {}
+            out += [
+                f"party list {k}: {la.get(k, 0)} -> {lb.get(k, 0)} entries"
+                for k in sorted(la.keys() | lb.keys())
+                if la.get(k, 0) != lb.get(k, 0)
+            ]
+        elif va != vb:
+            out.append(f"{name}: {va} -> {vb}")
+    for file in sorted(ra.rules.keys() | rb.rules.keys()):
+        if ra.rules.get(file) != rb.rules.get(file):
+            what = (
+                "added"
+                if file not in ra.rules
+                else "removed"
+                if file not in rb.rules
+                else "changed"
+            )
+            out.append(f"rule file {file} {what}")
+    if ra.assumptions != rb.assumptions:
+        out.append(f"assumptions: {ra.assumptions} -> {rb.assumptions}")
+    if ra.version != rb.version:
+        out.append(f"lanthanide version: {ra.version} -> {rb.version}")
+    return out

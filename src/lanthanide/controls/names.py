@@ -19,6 +19,8 @@ from rapidfuzz import fuzz, process
 
 #: a hit needs this rapidfuzz token_sort_ratio (0-100) between the normalised names
 MATCH_THRESHOLD = 90.0
+#: query names scored per cdist call (bounds the score matrix to CHUNK x forms float64)
+CHUNK = 256
 METHOD = (
     "rapidfuzz token_sort_ratio (0-100) of names normalised by NFKC, case folding, punctuation "
     "removal and removal of legal-form words; hit at score >= {threshold:g}"
@@ -64,15 +66,19 @@ LEGAL_FORMS: frozenset[str] = frozenset(
         "the",
     }
 )
-#: Chinese legal-form suffixes, longest first (removed at the end of a name)
+#: Chinese and Japanese legal forms, longest first (removed at the end of a name; the
+#: Japanese kabushiki kaisha also at the start, where it often stands)
 CJK_FORMS: tuple[str, ...] = (
     "股份有限公司",
     "有限责任公司",
     "有限責任公司",
+    "株式会社",
+    "株式會社",
     "有限公司",
     "集团公司",
     "公司",
 )
+CJK_PREFIXES: tuple[str, ...] = ("株式会社", "株式會社")
 _PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 
@@ -87,11 +93,21 @@ def normalise(name: str) -> str:
     joined = " ".join(words).replace(" l l c", "")
     words = [w for w in joined.split(" ") if w and w not in LEGAL_FORMS]
     out = " ".join(words)
+    for form in CJK_PREFIXES:
+        if out.startswith(form) and len(out) > len(form):
+            out = out[len(form) :].lstrip()
+            break
     for form in CJK_FORMS:
         if out.endswith(form) and len(out) > len(form):
             out = out[: -len(form)].rstrip()
             break
     return out
+
+
+def sort_key(name: str) -> str:
+    """The normalised name with its words sorted: `fuzz.ratio` of two sort keys is rapidfuzz's
+    `token_sort_ratio` of the names, with the sorting done once per name instead of per pair."""
+    return " ".join(sorted(normalise(name).split()))
 
 
 @dataclass(frozen=True)
@@ -114,7 +130,7 @@ class NameIndex:
         self.owner: list[int] = []
         for i, names in enumerate(forms):
             for name in names:
-                key = normalise(name)
+                key = sort_key(name)
                 if key:
                     self.forms.append(name)
                     self.keys.append(key)
@@ -122,25 +138,25 @@ class NameIndex:
 
     def match(self, queries: Sequence[str]) -> list[Hit]:
         """Every (query, party) pair at or above the threshold, best form per party."""
-        distinct = sorted({q for q in queries if normalise(q)})
+        keyed = {q: sort_key(q) for q in set(queries)}
+        distinct = sorted(q for q, key in keyed.items() if key)
         if not distinct or not self.keys:
             return []
-        scores = process.cdist(
-            [normalise(q) for q in distinct],
-            self.keys,
-            scorer=fuzz.token_sort_ratio,
-            score_cutoff=self.threshold,
-            dtype=np.float64,
-        )
         best: dict[tuple[str, int], Hit] = {}
-        for qi, ki in zip(*np.nonzero(scores), strict=True):
-            hit = Hit(
-                distinct[int(qi)],
-                self.owner[int(ki)],
-                self.forms[int(ki)],
-                float(scores[qi, ki]),
+        for start in range(0, len(distinct), CHUNK):
+            chunk = distinct[start : start + CHUNK]
+            scores = process.cdist(
+                [keyed[q] for q in chunk],
+                self.keys,
+                scorer=fuzz.ratio,
+                score_cutoff=self.threshold,
+                dtype=np.float64,
             )
-            key = (hit.query, hit.owner)
-            if key not in best or hit.score > best[key].score:
-                best[key] = hit
+            for qi, ki in zip(*np.nonzero(scores), strict=True):
+                hit = Hit(
+                    chunk[int(qi)], self.owner[int(ki)], self.forms[int(ki)], float(scores[qi, ki])
+                )
+                key = (hit.query, hit.owner)
+                if key not in best or hit.score > best[key].score:
+                    best[key] = hit
         return sorted(best.values(), key=lambda h: (h.query, -h.score, h.owner))

@@ -5,7 +5,8 @@ user or importer). Each name that matches a listed party (see `controls.names`) 
 the list, the listed name, the score and the list's policy; whether the listing binds depends on
 the date (listed, suspended, ended) and on what the list restricts:
 
-- China's Export Control Control List prohibits exports of dual-use items from China to the party:
+- China's Export Control Control List prohibits exports of dual-use items from China to the party
+  (the Watch List requires an individual licence for them; its scope is tested the same way):
   it applies to a product shipped from China that is or holds a controlled item (the engine knows
   only the rare-earth items, so a product from China with none is `unknown`), and, for listings
   whose announcement bars parties worldwide, to China-origin controlled content shipped from
@@ -35,15 +36,22 @@ from lanthanide.controls.result import (
     binding,
     determine,
 )
-from lanthanide.controls.rule import Policy, Status
+from lanthanide.controls.rule import Policy, RuleSet, Status
 
 CONTROL_LIST = "cn_control_list"
+WATCH_LIST = "cn_watch_list"
 UNRELIABLE = "cn_unreliable_entity_list"
+#: lists that restrict exports of dual-use items from China to the party
+DUAL_USE_LISTS = frozenset({CONTROL_LIST, WATCH_LIST})
 #: US lists whose restrictions reach only items subject to the EAR
 EAR_LISTS = frozenset({"EL", "MEU", "UVL", "DPL"})
 FIELDS = ("end_user", "importer", "parent")
 #: the finding's `measure` per list (US lists: US-CSL-<source code>)
-MEASURE = {CONTROL_LIST: "CN-MOFCOM-CONTROL-LIST", UNRELIABLE: "CN-MOFCOM-UEL"}
+MEASURE = {
+    CONTROL_LIST: "CN-MOFCOM-CONTROL-LIST",
+    WATCH_LIST: "CN-MOFCOM-WATCH-LIST",
+    UNRELIABLE: "CN-MOFCOM-UEL",
+}
 US_DE_MINIMIS = "US-EAR-734.4"
 
 
@@ -69,6 +77,7 @@ class Listing:
     ended: dt.date | None = None
     affiliates: bool | None = None  # True: reaches >= 50% owned affiliates; None: uncertain
     third_party: bool = False
+    measures_known: bool = True  # False: the instrument did not state the measures taken
 
     @property
     def measure(self) -> str:
@@ -183,10 +192,16 @@ def _us_list(entry: Listing, s: Shipment) -> tuple[bool | None, str]:
 
 
 def _scope(entry: Listing, s: Shipment, field: str) -> tuple[bool | None, str]:
-    if entry.list == CONTROL_LIST:
+    if entry.list in DUAL_USE_LISTS:
         applies, why = _control_list(entry, s)
     elif entry.list == UNRELIABLE:
         applies, why = _unreliable(s)
+        if applies and not entry.measures_known:
+            applies, why = (
+                None,
+                why
+                + (" Uncertain: the measures taken against this party were not stated at listing."),
+            )
     else:
         applies, why = _us_list(entry, s)
     if field == "parent" and applies and entry.affiliates is not True:
@@ -238,6 +253,56 @@ def _finding(entry: Listing, hit: Hit, field: str, s: Shipment, on: dt.date) -> 
     )
 
 
+#: how restrictive a policy is, to take the stricter of two
+STRICTNESS = {
+    Policy.NONE: 0,
+    Policy.LICENCE_REQUIRED: 1,
+    Policy.CASE_BY_CASE: 2,
+    Policy.PRESUMPTION_OF_DENIAL: 3,
+    Policy.PROHIBITED: 4,
+}
+#: the end-user flag of a rule's policy table that a hit on each list stands for
+LISTED_FLAG = {CONTROL_LIST: "control_list", WATCH_LIST: "watch_list"}
+
+
+def _listed_policy(
+    findings: Sequence[Finding], found: Sequence[Finding], rules: RuleSet | None
+) -> list[Finding]:
+    """`findings` with the listed-party policy row applied where a control- or watch-list hit
+    may bind (the control list's first, being the stricter list)."""
+    listed = sorted(
+        (
+            f
+            for f in found
+            if f.party is not None
+            and f.party.list in LISTED_FLAG
+            and f.status in {Status.IN_FORCE, Status.UNKNOWN}
+        ),
+        key=lambda f: f.party is None or f.party.list != CONTROL_LIST,
+    )
+    if not listed or rules is None:
+        return list(findings)
+    who = listed[0].party
+    assert who is not None
+    return [_stricter(f, rules, who) for f in findings]
+
+
+def _stricter(f: Finding, rules: RuleSet, who: PartyMatch) -> Finding:
+    """The finding with its rule's listed-party policy, when that is stricter."""
+    rule = rules.rules.get(f.measure)
+    if rule is None or not f.applies:
+        return f
+    flag = LISTED_FLAG[who.list]
+    row = next((r for r in rule.policy.rules if flag in r.end_users), None)
+    if row is None or STRICTNESS[row.policy] <= STRICTNESS[f.policy]:
+        return f
+    because = (
+        f" Policy: {row.policy.value} because the {who.field.replace('_', ' ')} matches "
+        f"{who.listed_name!r} on {who.list_title} ({row.note})."
+    )
+    return f.model_copy(update={"policy": row.policy, "sentence": f.sentence + because})
+
+
 def product_names(bom: Bom, end_user_default: str | None) -> list[dict[str, str]]:
     """Per product, the names to screen: field -> name (BOM value, else the CLI default)."""
     out: list[dict[str, str]] = []
@@ -259,11 +324,16 @@ def screen_parties(
     bom: Bom,
     lists: PartyLists,
     on: dt.date,
+    *,
     end_user_default: str | None = None,
+    rules: RuleSet | None = None,
 ) -> Screening:
     """`screening` with a finding per party-list hit added and each determination recomputed.
 
-    The receipt gains the matching method, threshold and list sizes.
+    With `rules`, a measure whose policy table has a row for parties on China's control list
+    (Ann. 61 Art. 2: denied in principle, including >= 50% owned subsidiaries) gets that policy
+    on the products whose end user, importer or owner is on the list. The receipt gains the
+    matching method, threshold and list sizes.
     """
     made_in_us = bom.made_in_or_origin()[bom.root] == COUNTRY_CODE["US"]
     names = product_names(bom, end_user_default)
@@ -283,7 +353,7 @@ def screen_parties(
             continue  # most products: nothing to add, nothing to copy
         shipment = _shipment(product, bool(made_in_us[p]))
         found = [_finding(lists.listings[h.owner], h, f, shipment, on) for f, h in matched]
-        findings = [*product.findings, *found]
+        findings = [*_listed_policy(product.findings, found, rules), *found]
         products[p] = product.model_copy(
             update={"findings": findings, "determination": determine(findings)}
         )

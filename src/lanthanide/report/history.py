@@ -138,13 +138,22 @@ def history_json(runs: Sequence[Summary]) -> str:
     return json.dumps({"runs": rows}, indent=2) + "\n"
 
 
-def diff_table(a: int, b: int, changes: Sequence[ProductChange]) -> str:
+def _inputs(inputs: Sequence[str]) -> list[str]:
+    return ["  inputs: " + "; ".join(inputs)] if inputs else []
+
+
+def diff_table(a: int, b: int, inputs: Sequence[str], changes: Sequence[ProductChange]) -> str:
     head = f"run {a} -> run {b}: {len(changes)} product(s) changed"
-    return "\n".join([head, *change_lines(changes)]) + "\n"
+    return "\n".join([head, *_inputs(inputs), *change_lines(changes)]) + "\n"
 
 
-def diff_json(a: int, b: int, changes: Sequence[ProductChange]) -> str:
-    payload = {"run_a": a, "run_b": b, "changes": [c.model_dump(mode="json") for c in changes]}
+def diff_json(a: int, b: int, inputs: Sequence[str], changes: Sequence[ProductChange]) -> str:
+    payload = {
+        "run_a": a,
+        "run_b": b,
+        "inputs": list(inputs),
+        "changes": [c.model_dump(mode="json") for c in changes],
+    }
     return json.dumps(payload, indent=2) + "\n"
 
 
@@ -158,7 +167,7 @@ def rescreen_table(results: Sequence[Rescreen]) -> str:
             f"run {r.run_id} ({r.source}, recorded as of {r.recorded_as_of}) on {r.as_of}{new}: "
             f"{len(r.changes)} product(s) changed"
         )
-        parts.append("\n".join([head, *change_lines(r.changes)]))
+        parts.append("\n".join([head, *_inputs(r.inputs), *change_lines(r.changes)]))
     return "\n".join(parts) + "\n"
 
 

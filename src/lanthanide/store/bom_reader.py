@@ -230,12 +230,14 @@ def parse_elements(value: str) -> tuple[int, str | None]:
 def _labels(values: list[str], labels: list[str]) -> np.ndarray:
     """Free-text product labels (end_user, end_use) as codes into a shared label list."""
     out = np.full(len(values), NONE, dtype=np.int32)
+    index = {text: i for i, text in enumerate(labels)}  # a dict: one lookup per product
     for i, value in enumerate(values):
         text = str(value).strip().lower()
         if text:
-            if text not in labels:
+            code = index.setdefault(text, len(labels))
+            if code == len(labels):
                 labels.append(text)
-            out[i] = labels.index(text)
+            out[i] = code
     return out
 
 

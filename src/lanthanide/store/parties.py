@@ -113,6 +113,7 @@ def shipped_listings() -> list[Listing]:
                 ended=_date(row["ended"]),
                 affiliates=True if row["affiliates"] == "yes" else None,
                 third_party=row["third_party"] == "yes",
+                measures_known=row["measures"] != "unspecified",
             )
         )
     return out
