@@ -39,13 +39,18 @@ def _root(
 
 app.command("chain")(chain.chain)
 app.add_typer(data.app, name="data")
-app.command("screen")(screen.screen)
+app.add_typer(screen.app, name="screen")
 app.command("timeline")(screen.timeline)
 app.command("simulate")(simulate.simulate_command)
 app.command("backtest")(simulate.backtest_command)
 app.add_typer(events.app, name="events")
 
 
+def main_exit_code() -> int:
+    """Run the CLI on `sys.argv` and return its exit code (errors already printed)."""
+    return run_guarded(app)
+
+
 def main() -> None:
     """Console-script entry point: map LanthanideError to exit codes and one-line messages."""
-    sys.exit(run_guarded(app))
+    sys.exit(main_exit_code())

@@ -98,7 +98,11 @@ def list_tables(db: DbOption = None) -> None:
 @app.command("import")
 def import_(
     table: Annotated[
-        str, typer.Argument(help="Table to extend: production, cn_magnet_exports, prices_annual.")
+        str,
+        typer.Argument(
+            help="Table to extend: production, cn_magnet_exports, prices_annual, or parties "
+            "(a US Consolidated Screening List CSV)."
+        ),
     ],
     file: Annotated[Path, typer.Argument(help="CSV file with the table's columns and provenance.")],
     vintage: Annotated[

@@ -20,10 +20,10 @@ from pathlib import Path
 import duckdb
 
 from lanthanide.errors import ConfigError, DatasetIntegrityError, StoreBusy
-from lanthanide.store import content
+from lanthanide.store import content, log, parties, runs
 from lanthanide.store.connection import WriteLock, connect, wal_path
 from lanthanide.store.datasets import dataset_path, read_table, sha256_file, verify_dataset
-from lanthanide.store.schema import DATASETS, IMPORTS, KEYS, LOG, SHIPPED, STORE_TABLES, TABLES
+from lanthanide.store.schema import DATASETS, IMPORTS, KEYS, SHIPPED, STORE_TABLES, TABLES
 from lanthanide.store.sql import ident
 
 
@@ -34,11 +34,6 @@ class InitResult:
     counts: dict[str, int]
     carried: list[str]
     backup: Path | None
-
-
-def now() -> str:
-    """UTC timestamp for the store's log, to the second."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def load_shipped(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -72,6 +67,8 @@ def load_shipped(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             dated=package.retrieved,
         )
         counts[resource.name] = len(frame)
+    parties.ensure_table(con)  # user tables of screening: imported party lists, recorded runs
+    runs.ensure_tables(con)
     return counts
 
 
@@ -157,9 +154,8 @@ def _build(tmp: Path, old: Path | None) -> tuple[dict[str, int], list[str]]:
     try:
         counts = load_shipped(con)
         carried = _carry(con, old) if old is not None else []
-        con.execute(
-            f"insert into {ident(LOG.name)} values (?, 'init', null, null, ?, ?)",
-            [now(), sum(counts.values()), f"carried {len(carried)} import(s)"],
+        log.write(
+            con, "init", rows=sum(counts.values()), detail=f"carried {len(carried)} import(s)"
         )
     finally:
         con.close()  # checkpoints: the file holds everything, no WAL stays beside it
@@ -170,40 +166,53 @@ def _carry(con: duckdb.DuckDBPyConnection, old: Path) -> list[str]:
     """Copy imported rows and user tables from the old store; return the imported vintages."""
     con.execute("attach ? as old (read_only)", [str(old)])
     try:
-        tables = [str(r[0]) for r in con.execute("select table_name from old._keys").fetchall()]
-        new_tables = {str(r[0]) for r in con.execute("select table_name from _keys").fetchall()}
-        for table in tables:
-            rows = con.execute(f"select count(*) from old.{ident(table)} where _rank > 0")
-            found = rows.fetchone()
-            if found and found[0] and table not in new_tables:
-                raise ConfigError(
-                    f"{old}: imported rows of table {table!r}, which the shipped dataset no "
-                    "longer has; the store was not replaced"
-                )
-            if table in new_tables:
-                con.execute(
-                    f"insert into {ident(table)} by name "
-                    f"select * from old.{ident(table)} where _rank > 0"
-                )
+        tables = [
+            str(r[0])
+            for r in con.execute(
+                "select table_name from old._keys union select table_name from old._imports"
+            ).fetchall()
+        ]
+        new_tables = set(content.vintaged_tables(con, _table_names(con)))
+        for table in sorted(tables):
+            _carry_imported(con, old, table, new_tables)
         for store_table in STORE_TABLES:
             if store_table.keep is not None and _has_table(con, store_table.name, "old"):
                 con.execute(
                     f"insert into {ident(store_table.name)} by name "
                     f"select * from old.{ident(store_table.name)} where {store_table.keep}"
                 )
-        _record_unhashed(con, new_tables)
-        return [
-            str(r[0]) for r in con.execute("select vintage from _imports order by rank").fetchall()
-        ]
+        _record_unhashed(con, content.vintaged_tables(con, sorted(new_tables & set(tables))))
+        carried = con.execute("select vintage from _imports order by rank").fetchall()
     except duckdb.Error as error:
         raise ConfigError(
             f"{old}: cannot carry its imports into the new store ({error}); nothing was changed"
         ) from error
     finally:
         con.execute("detach old")
+    runs.carry(con, old)
+    return [str(r[0]) for r in carried]
 
 
-def _record_unhashed(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
+def _carry_imported(
+    con: duckdb.DuckDBPyConnection, old: Path, table: str, new_tables: set[str]
+) -> None:
+    """Copy the imported rows (rank above 0) of one table."""
+    if not _has_table(con, table, "old"):
+        return
+    found = con.execute(f"select count(*) from old.{ident(table)} where _rank > 0").fetchone()
+    if not (found and found[0]):
+        return
+    if table not in new_tables:
+        raise ConfigError(
+            f"{old}: imported rows of table {table!r}, which this store no longer has; "
+            "the store was not replaced"
+        )
+    con.execute(
+        f"insert into {ident(table)} by name select * from old.{ident(table)} where _rank > 0"
+    )
+
+
+def _record_unhashed(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
     """Hash imported vintages a store made before content hashes existed."""
     known = content.recorded(con)
     imports = {
@@ -212,10 +221,18 @@ def _record_unhashed(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
             "select vintage, file, sha256, imported_at from _imports"
         ).fetchall()
     }
-    for table, vintage in content.present(con, sorted(tables)):
+    for table, vintage in content.present(con, tables):
         if vintage != SHIPPED and (table, vintage) not in known:
             file, sha, at = imports.get(vintage, ("", "", ""))
             content.record(con, table, vintage, source=file, source_sha256=sha, dated=at)
+
+
+def _table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Tables of the main database (not of an attached one)."""
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_catalog = current_database()"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str, catalog: str | None = None) -> bool:

@@ -67,6 +67,9 @@ class WriteLock:
             os.close(self._fd)
             self._fd = None
 
+    def __del__(self) -> None:
+        self.release()  # a writer dropped without close() must not keep others out
+
     def __enter__(self) -> WriteLock:
         return self.acquire()
 
