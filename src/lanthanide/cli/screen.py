@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from lanthanide.bom.model import COUNTRY_CODE
 from lanthanide.cli.common import default_db, settings
+from lanthanide.cli.usage import GuardedGroup
 from lanthanide.controls import parse_assumptions
 from lanthanide.controls import timeline as run_timeline
 from lanthanide.controls.history import (
@@ -109,18 +109,17 @@ def _emit(text: str, out: Path | None) -> None:
         atomic_write_text(out, text)
 
 
-class _DefaultRun(TyperGroup):
+class _DefaultRun(GuardedGroup):
     """A group whose first argument, when it names no subcommand, goes to `run`."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # click.Context (vendored)
-        if args and args[0] not in self.commands and args[0] not in {"--help", "-h"}:
+        if not args or (args[0] not in self.commands and args[0] not in {"--help", "-h"}):
             args = ["run", *args]
         return super().parse_args(ctx, args)
 
 
 app = typer.Typer(
     cls=_DefaultRun,
-    no_args_is_help=True,
     help="Screen BOMs on dates (`lanthanide screen BOM... [OPTIONS]` runs `screen run`), and "
     "list, compare and repeat the runs recorded with --record.",
 )
@@ -157,8 +156,11 @@ def _lists(db: Path | None) -> PartyLists:
 def _input(path: Path) -> Input:
     try:
         content = path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such file", [Problem("no such file", str(path))]) from None
     except OSError as error:
-        raise InvalidInput(f"{path}: cannot read file: {error}") from error
+        reason = error.strerror or str(error)
+        raise InvalidInput(f"{path}: {reason}", [Problem(reason, str(path))]) from None
     return Input(path.name, hashlib.sha256(content).hexdigest(), content)
 
 

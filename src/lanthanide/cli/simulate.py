@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+from lanthanide.cli.common import MAX_RUNS
 from lanthanide.errors import InvalidInput
 from lanthanide.receipt import make_receipt
 from lanthanide.report import simulation as report
@@ -25,6 +26,8 @@ from lanthanide.store import dataset_receipts, read_table
 from lanthanide.store.files import atomic_write_bytes, atomic_write_text
 from lanthanide.store.scenario_reader import read_scenario
 from lanthanide.store.shock_network import Calibration, load_calibration
+
+RUNS_HELP = f"Monte Carlo runs (1 to {MAX_RUNS:,})."
 
 
 class Format(StrEnum):
@@ -121,15 +124,19 @@ def _receipt(
 
 def simulate_command(
     scenario_file: Annotated[Path, typer.Argument(help="Scenario TOML file.", metavar="SCENARIO")],
-    runs: Annotated[int, typer.Option("--runs", min=1, help="Monte Carlo runs.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Root seed (SeedSequence).")] = 42,
+    runs: Annotated[int, typer.Option("--runs", min=1, max=MAX_RUNS, help=RUNS_HELP)] = 1000,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Root seed (SeedSequence, >= 0).")
+    ] = 42,
     workers: Annotated[
         int | None, typer.Option("--workers", help="Start a Dask LocalCluster with N workers.")
     ] = None,
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Join an existing Dask scheduler ADDRESS.")
     ] = None,
-    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Runs per chunk.")] = 1000,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", min=1, max=MAX_RUNS, help="Runs per chunk.")
+    ] = 1000,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     out: Annotated[
         Path | None,
@@ -178,8 +185,8 @@ def simulate_command(
 
 def backtest_command(
     name: Annotated[str, typer.Argument(help="Backtest name, e.g. 2025-04.")],
-    runs: Annotated[int, typer.Option("--runs", min=1, help="Monte Carlo runs.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Root seed.")] = 42,
+    runs: Annotated[int, typer.Option("--runs", min=1, max=MAX_RUNS, help=RUNS_HELP)] = 1000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Root seed (>= 0).")] = 42,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write backtest.json and backtest.png here.")

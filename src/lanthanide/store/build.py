@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from lanthanide.errors import ConfigError, DatasetIntegrityError, StoreBusy
-from lanthanide.store import content, log, parties, runs
+from lanthanide.store import content, log
 from lanthanide.store.connection import WriteLock, connect, wal_path
 from lanthanide.store.datasets import dataset_path, read_table, sha256_file, verify_dataset
 from lanthanide.store.schema import DATASETS, IMPORTS, KEYS, SHIPPED, STORE_TABLES, TABLES
@@ -67,8 +67,6 @@ def load_shipped(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             dated=package.retrieved,
         )
         counts[resource.name] = len(frame)
-    parties.ensure_table(con)  # user tables of screening: imported party lists, recorded runs
-    runs.ensure_tables(con)
     return counts
 
 
@@ -153,6 +151,12 @@ def _build(tmp: Path, old: Path | None) -> tuple[dict[str, int], list[str]]:
     con = duckdb.connect(str(tmp))
     try:
         counts = load_shipped(con)
+        # the screening engine's tables (imported party lists, recorded runs) exist in store
+        # files only; imported here so that reading the embedded data (`chain`) stays light
+        from lanthanide.store import parties, runs  # noqa: PLC0415
+
+        parties.ensure_table(con)
+        runs.ensure_tables(con)
         carried = _carry(con, old) if old is not None else []
         log.write(
             con, "init", rows=sum(counts.values()), detail=f"carried {len(carried)} import(s)"
@@ -189,6 +193,8 @@ def _carry(con: duckdb.DuckDBPyConnection, old: Path) -> list[str]:
         ) from error
     finally:
         con.execute("detach old")
+    from lanthanide.store import runs  # noqa: PLC0415  (see _build)
+
     runs.carry(con, old)
     return [str(r[0]) for r in carried]
 

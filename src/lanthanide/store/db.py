@@ -21,7 +21,7 @@ import pandas as pd
 from lanthanide.chain.precedence import current_rows
 from lanthanide.config import Settings
 from lanthanide.errors import ConfigError, DatasetIntegrityError, InvalidInput
-from lanthanide.store import content, parties, vintages
+from lanthanide.store import content, vintages
 from lanthanide.store.build import InitResult, init_store, load_shipped
 from lanthanide.store.connection import WriteLock, connect, shown
 from lanthanide.store.schema import CONTENT, DATASETS, IMPORTS, KEYS, LOG, SHIPPED, STORE_TABLES
@@ -247,7 +247,10 @@ class Store:
 
     def import_table(self, table: str, file: Path, vintage: str) -> int:
         """Validate `file` and add it as a new vintage of `table` ranked above all others."""
-        if table == parties.TABLE:
+        if table == "parties":
+            # the screening engine is imported only here, so reading the store stays light
+            from lanthanide.store import parties  # noqa: PLC0415
+
             return parties.import_parties(self._writable(), file, vintage)
         return vintages.import_table(self._writable(), table, file, vintage)
 
