@@ -73,14 +73,15 @@ def load_shipped(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def init_store(path: Path, *, force: bool = False) -> InitResult:
     """Create or refresh the store at `path`; imports and user tables of an old store are kept."""
     path = path.absolute()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder; name the store file, e.g. {path / 'store.duckdb'}")
     with WriteLock(path):
         for leftover in path.parent.glob(f".{path.name}.init-*"):
             leftover.unlink(missing_ok=True)  # a crashed init's temporary file (we hold the lock)
         backup, carry_from = _prepare(path, force)
         tmp = path.with_name(f".{path.name}.init-{secrets.token_hex(6)}.tmp")
         try:
-            counts, carried = _build(tmp, carry_from)
+            counts, carried = _built(tmp, carry_from, path)
             _durable(tmp)
             for wal in (wal_path(tmp), wal_path(path)):  # never pair a WAL with the wrong file
                 if wal.exists():
@@ -145,6 +146,16 @@ def _move_aside(path: Path) -> Path:
     if wal_path(path).exists():
         wal_path(path).replace(wal_path(backup))
     return backup
+
+
+def _built(tmp: Path, old: Path | None, path: Path) -> tuple[dict[str, int], list[str]]:
+    """`_build`, with a failure to write (a full disk, DuckDB I/O) said in one line."""
+    try:
+        return _build(tmp, old)
+    except (OSError, duckdb.Error) as error:
+        raise ConfigError(
+            f"{path}: could not build the store ({error}); the old store is unchanged"
+        ) from error
 
 
 def _build(tmp: Path, old: Path | None) -> tuple[dict[str, int], list[str]]:
