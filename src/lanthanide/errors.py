@@ -41,6 +41,11 @@ class InvalidInput(LanthanideError):
         return base + "\n" + "\n".join(str(p) for p in self.problems)
 
 
+class NotFound(LanthanideError):
+    """What a request names (a run, a job, a result, data for a year) does not exist, or belongs
+    to another tenant."""
+
+
 class InvalidRule(LanthanideError):
     """A shipped or user rule document does not satisfy the rule schema."""
 
