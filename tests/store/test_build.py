@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from lanthanide.errors import ConfigError
 from lanthanide.store import build
 from lanthanide.store.connection import wal_path
 from lanthanide.store.db import Store
@@ -126,7 +127,7 @@ def test_a_failure_while_building_leaves_the_old_store_byte_for_byte(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(build, "_carry", broken)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(ConfigError, match=r"could not build the store .*No space left.*unchanged"):
         Store.init(store_path)
     assert files_in(store_path.parent) == before
 
@@ -137,3 +138,20 @@ def test_init_records_itself_in_the_store_log(store_path: Path) -> None:
         log = store.log()
     assert list(log["action"]) == ["init", "init"]
     assert list(log["detail"]) == ["carried 0 import(s)", "carried 0 import(s)"]
+
+
+def test_init_of_a_folder_or_an_unwritable_place_is_one_clear_line(
+    cli: Cli, tmp_path: Path
+) -> None:
+    folder = cli("data", "init", "--db", str(tmp_path))
+    assert folder.exit_code == 2
+    assert folder.stderr == (
+        f"error: {tmp_path} is a folder; name the store file, e.g. {tmp_path / 'store.duckdb'}\n"
+    )
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder\n", encoding="utf-8")
+    denied = cli("data", "init", "--db", str(blocked / "store.duckdb"))
+    assert denied.exit_code == 2
+    assert denied.stderr == (
+        f"error: {blocked / 'store.duckdb'}: cannot write beside the store (File exists)\n"
+    )

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from lanthanide.chain.precedence import PRODUCTION_KEY, basis_family
-from lanthanide.store import vintages
+from lanthanide.store import log, vintages
 from lanthanide.store.datasets import dataset_path, load_datapackage, read_table
 from lanthanide.store.db import Store
 from tests.conftest import Result
@@ -158,7 +158,7 @@ def test_a_remove_that_fails_midway_changes_nothing(
     def failing(*args: object, **kwargs: object) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(vintages, "_log", failing)
+    monkeypatch.setattr(log, "write", failing)
     with Store.open(store_path, read_only=False) as store, pytest.raises(OSError):
         store.remove("good_mcs2027")
     after = snapshot(store_path)
@@ -183,3 +183,29 @@ def test_an_import_cannot_take_a_shipped_or_unprintable_name(
     )
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+PARTIES = Path(__file__).parent.parent / "fixtures" / "parties" / "csl_good.csv"
+
+
+def test_an_imported_party_list_is_hashed_listed_kept_by_init_and_removable(
+    cli: Cli, tmp_path: Path
+) -> None:
+    db = tmp_path / "it's a store" / "store.duckdb"
+    assert cli("data", "init", "--db", str(db)).exit_code == 0
+    done = cli("data", "import", "parties", str(PARTIES), "--vintage", "csl", "--db", str(db))
+    assert done.exit_code == 0, done.stderr
+    assert cli("data", "init", "--db", str(db)).exit_code == 0
+    assert cli("data", "verify", "--db", str(db)).exit_code == 0
+    with Store.open(db) as store:
+        listed = store.vintages().set_index(["table", "vintage"])
+        count = store.con.execute("select count(*) from parties").fetchone()
+    assert count is not None
+    assert listed.loc[("parties", "csl"), "rows"] == count[0] > 0
+    assert listed.loc[("parties", "csl"), "sha256"] == vintages.sha256_file(PARTIES)
+    shown = cli("chain", "--db", str(db))  # commands read a store holding a party list
+    assert shown.exit_code == 0, shown.stderr
+    removed = cli("data", "remove", "csl", "--db", str(db))
+    assert removed.exit_code == 0, removed.stderr
+    with Store.open(db) as store:
+        assert store.con.execute("select count(*) from parties").fetchone() == (0,)

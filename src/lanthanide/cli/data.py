@@ -10,7 +10,6 @@ import typer
 
 from lanthanide.cli.common import DbOption, default_db, emit, open_store
 from lanthanide.errors import DatasetIntegrityError
-from lanthanide.store import parties
 from lanthanide.store.datasets import dataset_path, verify_dataset
 from lanthanide.store.db import Store
 from lanthanide.store.files import atomic_write_bytes
@@ -35,8 +34,8 @@ def init(
 ) -> None:
     """Load the shipped reference dataset into a DuckDB file (keeps earlier imports).
 
-    The new store is built in a temporary file and renamed into place, so a crash leaves the old
-    store or the new one.
+    The new store is built in a temporary file and renamed into place,
+    so a crash leaves the old store or the new one.
     """
     path = db or default_db()
     done = Store.init(path, force=force)
@@ -58,8 +57,8 @@ def verify(
 ) -> None:
     """Check the sha256 of every shipped file; with --db, the rows inside the store too.
 
-    Each vintage of each table in the store is hashed in a canonical order and compared with the
-    hash recorded when its rows were loaded or imported.
+    Each vintage of each table in the store is hashed in a canonical order
+    and compared with the hash recorded when its rows were loaded or imported.
     """
     folder = dataset_dir or dataset_path("reference")
     package = verify_dataset(folder)
@@ -115,10 +114,7 @@ def import_(
     path = db or default_db()
     name = vintage or file.stem
     with Store.open(path, read_only=False) as store:
-        if table == parties.TABLE:
-            rows = parties.import_parties(store.con, file, name)
-        else:
-            rows = store.import_table(table, file, name)
+        rows = store.import_table(table, file, name)
     typer.echo(f"imported {rows} rows into {table} as vintage {name}")
 
 
@@ -129,7 +125,8 @@ def remove(
 ) -> None:
     """Undo an import: delete its rows in one transaction and log it (shipped data stays).
 
-    Works on a store that fails its content check, so an edited import can be removed.
+    Works on a store that fails its content check,
+    so an edited import can be removed.
     """
     path = db or default_db()
     with Store.open(path, read_only=False, check=False) as store:
@@ -159,7 +156,7 @@ def export(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Write the current rows of a table (imports applied, one row per key) to CSV or Parquet."""
+    """Write the current rows of a table (one per figure, imports applied) to CSV or Parquet."""
     with open_store(db) as store:
         frame = store.history(table) if all_vintages else store.current(table)
     if fmt is ExportFormat.csv:

@@ -20,10 +20,10 @@ from pathlib import Path
 import duckdb
 
 from lanthanide.errors import ConfigError, DatasetIntegrityError, StoreBusy
-from lanthanide.store import content
+from lanthanide.store import content, log
 from lanthanide.store.connection import WriteLock, connect, wal_path
 from lanthanide.store.datasets import dataset_path, read_table, sha256_file, verify_dataset
-from lanthanide.store.schema import DATASETS, IMPORTS, KEYS, LOG, SHIPPED, STORE_TABLES, TABLES
+from lanthanide.store.schema import DATASETS, IMPORTS, KEYS, SHIPPED, STORE_TABLES, TABLES
 from lanthanide.store.sql import ident
 
 
@@ -34,11 +34,6 @@ class InitResult:
     counts: dict[str, int]
     carried: list[str]
     backup: Path | None
-
-
-def now() -> str:
-    """UTC timestamp for the store's log, to the second."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def load_shipped(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -78,14 +73,15 @@ def load_shipped(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def init_store(path: Path, *, force: bool = False) -> InitResult:
     """Create or refresh the store at `path`; imports and user tables of an old store are kept."""
     path = path.absolute()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder; name the store file, e.g. {path / 'store.duckdb'}")
     with WriteLock(path):
         for leftover in path.parent.glob(f".{path.name}.init-*"):
             leftover.unlink(missing_ok=True)  # a crashed init's temporary file (we hold the lock)
         backup, carry_from = _prepare(path, force)
         tmp = path.with_name(f".{path.name}.init-{secrets.token_hex(6)}.tmp")
         try:
-            counts, carried = _build(tmp, carry_from)
+            counts, carried = _built(tmp, carry_from, path)
             _durable(tmp)
             for wal in (wal_path(tmp), wal_path(path)):  # never pair a WAL with the wrong file
                 if wal.exists():
@@ -152,75 +148,88 @@ def _move_aside(path: Path) -> Path:
     return backup
 
 
+def _built(tmp: Path, old: Path | None, path: Path) -> tuple[dict[str, int], list[str]]:
+    """`_build`, with a failure to write (a full disk, DuckDB I/O) said in one line."""
+    try:
+        return _build(tmp, old)
+    except (OSError, duckdb.Error) as error:
+        raise ConfigError(
+            f"{path}: could not build the store ({error}); the old store is unchanged"
+        ) from error
+
+
 def _build(tmp: Path, old: Path | None) -> tuple[dict[str, int], list[str]]:
     con = duckdb.connect(str(tmp))
     try:
         counts = load_shipped(con)
+        # the screening engine's tables (imported party lists, recorded runs) exist in store
+        # files only; imported here so that reading the embedded data (`chain`) stays light
+        from lanthanide.store import parties, runs  # noqa: PLC0415
+
+        parties.ensure_table(con)
+        runs.ensure_tables(con)
         carried = _carry(con, old) if old is not None else []
-        _user_tables(con, old)
-        con.execute(
-            f"insert into {ident(LOG.name)} values (?, 'init', null, null, ?, ?)",
-            [now(), sum(counts.values()), f"carried {len(carried)} import(s)"],
+        log.write(
+            con, "init", rows=sum(counts.values()), detail=f"carried {len(carried)} import(s)"
         )
     finally:
         con.close()  # checkpoints: the file holds everything, no WAL stays beside it
     return counts, carried
 
 
-def _user_tables(con: duckdb.DuckDBPyConnection, old: Path | None) -> None:
-    """Create the screening engine's tables (imported party lists, recorded screening runs) and
-    copy their rows from the old store.
-
-    Imported here, not at module level, so that reading the embedded data (`chain`) does not load
-    the screening engine.
-    """
-    from lanthanide.store import parties, runs  # noqa: PLC0415
-
-    parties.ensure_table(con)
-    runs.ensure_tables(con)
-    if old is not None:
-        parties.carry(con, old)
-        runs.carry(con, old)
-
-
 def _carry(con: duckdb.DuckDBPyConnection, old: Path) -> list[str]:
     """Copy imported rows and user tables from the old store; return the imported vintages."""
     con.execute("attach ? as old (read_only)", [str(old)])
     try:
-        tables = [str(r[0]) for r in con.execute("select table_name from old._keys").fetchall()]
-        new_tables = {str(r[0]) for r in con.execute("select table_name from _keys").fetchall()}
-        for table in tables:
-            rows = con.execute(f"select count(*) from old.{ident(table)} where _rank > 0")
-            found = rows.fetchone()
-            if found and found[0] and table not in new_tables:
-                raise ConfigError(
-                    f"{old}: imported rows of table {table!r}, which the shipped dataset no "
-                    "longer has; the store was not replaced"
-                )
-            if table in new_tables:
-                con.execute(
-                    f"insert into {ident(table)} by name "
-                    f"select * from old.{ident(table)} where _rank > 0"
-                )
+        tables = [
+            str(r[0])
+            for r in con.execute(
+                "select table_name from old._keys union select table_name from old._imports"
+            ).fetchall()
+        ]
+        new_tables = set(content.vintaged_tables(con, _table_names(con)))
+        for table in sorted(tables):
+            _carry_imported(con, old, table, new_tables)
         for store_table in STORE_TABLES:
             if store_table.keep is not None and _has_table(con, store_table.name, "old"):
                 con.execute(
                     f"insert into {ident(store_table.name)} by name "
                     f"select * from old.{ident(store_table.name)} where {store_table.keep}"
                 )
-        _record_unhashed(con, new_tables)
-        return [
-            str(r[0]) for r in con.execute("select vintage from _imports order by rank").fetchall()
-        ]
+        _record_unhashed(con, content.vintaged_tables(con, sorted(new_tables & set(tables))))
+        carried = con.execute("select vintage from _imports order by rank").fetchall()
     except duckdb.Error as error:
         raise ConfigError(
             f"{old}: cannot carry its imports into the new store ({error}); nothing was changed"
         ) from error
     finally:
         con.execute("detach old")
+    from lanthanide.store import runs  # noqa: PLC0415  (see _build)
+
+    runs.carry(con, old)
+    return [str(r[0]) for r in carried]
 
 
-def _record_unhashed(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
+def _carry_imported(
+    con: duckdb.DuckDBPyConnection, old: Path, table: str, new_tables: set[str]
+) -> None:
+    """Copy the imported rows (rank above 0) of one table."""
+    if not _has_table(con, table, "old"):
+        return
+    found = con.execute(f"select count(*) from old.{ident(table)} where _rank > 0").fetchone()
+    if not (found and found[0]):
+        return
+    if table not in new_tables:
+        raise ConfigError(
+            f"{old}: imported rows of table {table!r}, which this store no longer has; "
+            "the store was not replaced"
+        )
+    con.execute(
+        f"insert into {ident(table)} by name select * from old.{ident(table)} where _rank > 0"
+    )
+
+
+def _record_unhashed(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
     """Hash imported vintages a store made before content hashes existed."""
     known = content.recorded(con)
     imports = {
@@ -229,10 +238,18 @@ def _record_unhashed(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
             "select vintage, file, sha256, imported_at from _imports"
         ).fetchall()
     }
-    for table, vintage in content.present(con, sorted(tables)):
+    for table, vintage in content.present(con, tables):
         if vintage != SHIPPED and (table, vintage) not in known:
             file, sha, at = imports.get(vintage, ("", "", ""))
             content.record(con, table, vintage, source=file, source_sha256=sha, dated=at)
+
+
+def _table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Tables of the main database (not of an attached one)."""
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_catalog = current_database()"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str, catalog: str | None = None) -> bool:

@@ -48,8 +48,13 @@ class WriteLock:
 
     def acquire(self) -> WriteLock:
         """Take the lock or raise StoreBusy naming the process that holds it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as error:
+            raise ConfigError(
+                f"{self.store}: cannot write beside the store ({error.strerror or error})"
+            ) from error
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -66,6 +71,9 @@ class WriteLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+    def __del__(self) -> None:
+        self.release()  # a writer dropped without close() must not keep others out
 
     def __enter__(self) -> WriteLock:
         return self.acquire()
@@ -118,7 +126,14 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("begin transaction")
     try:
         yield
+        con.execute("commit")
+    except duckdb.Error as error:  # a full disk, a read-only file: the change is rolled back
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
+        raise ConfigError(
+            f"the store could not be written ({error}); nothing was changed"
+        ) from error
     except BaseException:
-        con.execute("rollback")
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
         raise
-    con.execute("commit")

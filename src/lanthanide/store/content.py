@@ -109,6 +109,15 @@ def recorded(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], Digest]:
     return {(str(t), str(v)): Digest(int(n), str(h)) for t, v, n, h in rows.fetchall()}
 
 
+def vintaged_tables(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[str]:
+    """`tables` plus every other existing table an import went into (e.g. imported party lists)."""
+    rows = con.execute(
+        "select distinct i.table_name from _imports i join information_schema.tables t"
+        " on t.table_name = i.table_name and t.table_catalog = current_database()"
+    ).fetchall()
+    return sorted(set(tables) | {str(r[0]) for r in rows})
+
+
 def present(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[tuple[str, str]]:
     """Every (table, vintage) that has rows."""
     found: list[tuple[str, str]] = []

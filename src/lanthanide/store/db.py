@@ -128,7 +128,7 @@ class Store:
     # -- integrity -------------------------------------------------------------------------
     def mismatches(self) -> list[content.Mismatch]:
         """Vintages whose rows differ from the content hash recorded when they were loaded."""
-        return content.mismatches(self.con, self.tables())
+        return content.mismatches(self.con, self._vintaged())
 
     def recorded(self) -> dict[tuple[str, str], content.Digest]:
         """The content hash recorded for each (table, vintage)."""
@@ -174,6 +174,10 @@ class Store:
         rows = self.con.execute(f"select table_name from {ident(KEYS.name)} order by 1")
         return [str(r[0]) for r in rows.fetchall()]
 
+    def _vintaged(self) -> list[str]:
+        """Every table whose rows carry `_vintage`: the data tables and imported user tables."""
+        return content.vintaged_tables(self.con, self.tables())
+
     def _known(self, table: str) -> None:
         if table not in self.tables():
             raise InvalidInput(
@@ -216,7 +220,7 @@ class Store:
             t: self.current(t)["vintage" if t == "production" else "_vintage"]
             for t in self.tables()
         }
-        return vintages.listing(self.con, self.tables(), current)
+        return vintages.listing(self.con, self._vintaged(), current)
 
     def imports(self) -> pd.DataFrame:
         """The import log: which file became which vintage, when, with its sha256."""
@@ -243,11 +247,16 @@ class Store:
 
     def import_table(self, table: str, file: Path, vintage: str) -> int:
         """Validate `file` and add it as a new vintage of `table` ranked above all others."""
+        if table == "parties":
+            # the screening engine is imported only here, so reading the store stays light
+            from lanthanide.store import parties  # noqa: PLC0415
+
+            return parties.import_parties(self._writable(), file, vintage)
         return vintages.import_table(self._writable(), table, file, vintage)
 
     def remove(self, vintage: str) -> int:
         """Undo an import: delete its rows and records in one transaction, logged."""
-        return vintages.remove(self._writable(), self.tables(), vintage)
+        return vintages.remove(self._writable(), self._vintaged(), vintage)
 
 
 def _primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

@@ -22,6 +22,7 @@ from lanthanide.controls.parties import Listing, PartyLists
 from lanthanide.controls.rule import Policy
 from lanthanide.errors import ConfigError, InvalidInput, Problem
 from lanthanide.store.datasets import read_table, sha256_file
+from lanthanide.store.vintages import record_import
 
 #: the columns of the CSL CSV download, in its order
 CSL_COLUMNS: tuple[str, ...] = (
@@ -225,21 +226,6 @@ def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
 
 
-def carry(con: duckdb.DuckDBPyConnection, old: Path) -> None:
-    """Copy the imported party lists of the store file `old` into `con` (a rebuilt store)."""
-    con.execute("attach ? as old_parties (read_only)", [str(old)])
-    try:
-        present = con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_catalog = 'old_parties' and table_name = ?",
-            [TABLE],
-        ).fetchone()
-        if present and present[0]:
-            con.execute(f'insert into "{TABLE}" by name select * from old_parties."{TABLE}"')
-    finally:
-        con.execute("detach old_parties")
-
-
 def import_parties(con: duckdb.DuckDBPyConnection, file: Path, vintage: str) -> int:
     """Validate `file`, then add it as vintage `vintage` in one transaction; return the rows."""
     frame = read_csl(file)
@@ -267,6 +253,7 @@ def import_parties(con: duckdb.DuckDBPyConnection, file: Path, vintage: str) -> 
                 dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             ],
         )
+        record_import(con, vintage, table=TABLE, file=file, rows=len(frame))
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -13,11 +13,10 @@ import duckdb
 import pandas as pd
 
 from lanthanide.errors import InvalidInput
-from lanthanide.store import content
-from lanthanide.store.build import now
+from lanthanide.store import content, log
 from lanthanide.store.connection import transaction
 from lanthanide.store.datasets import sha256_file
-from lanthanide.store.schema import IMPORTS, LOG, SHIPPED
+from lanthanide.store.schema import IMPORTS, SHIPPED
 from lanthanide.store.sql import ident
 from lanthanide.store.table_reader import read_user_table
 
@@ -68,7 +67,7 @@ def import_table(con: duckdb.DuckDBPyConnection, table: str, file: Path, vintage
     for column in existing:
         if column not in frame.columns:
             frame[column] = None
-    sha, at = sha256_file(file), now()
+    sha, at = sha256_file(file), log.now()
     with transaction(con):
         con.register("incoming", frame[existing])
         con.execute(f"insert into {ident(table)} select * from incoming")
@@ -86,10 +85,27 @@ def import_table(con: duckdb.DuckDBPyConnection, table: str, file: Path, vintage
             f"insert into {ident(IMPORTS.name)} values (?, ?, ?, ?, ?, ?, ?)",
             [vintage, rank, table, str(file), sha, len(frame), at],
         )
-        for name in touched:
-            content.record(con, name, vintage, source=str(file), source_sha256=sha, dated=at)
-        _log(con, "import", vintage, table=table, rows=len(frame), detail=f"{file} sha256 {sha}")
+        record_import(con, vintage, table=table, file=file, rows=len(frame), also=touched[1:])
     return len(frame)
+
+
+def record_import(
+    con: duckdb.DuckDBPyConnection,
+    vintage: str,
+    *,
+    table: str,
+    file: Path,
+    rows: int,
+    also: list[str] | tuple[str, ...] = (),
+) -> None:
+    """Record the content hash of an import's rows and log it; call inside its transaction.
+
+    `also` names further tables the import added rows to (production imports add an edition).
+    """
+    sha, at = sha256_file(file), log.now()
+    for name in (table, *also):
+        content.record(con, name, vintage, source=str(file), source_sha256=sha, dated=at)
+    log.write(con, "import", vintage, table=table, rows=rows, detail=f"{file} sha256 {sha}")
 
 
 def remove(con: duckdb.DuckDBPyConnection, tables: list[str], vintage: str) -> int:
@@ -116,17 +132,10 @@ def remove(con: duckdb.DuckDBPyConnection, tables: list[str], vintage: str) -> i
             removed += count if name == table else 0
         con.execute(f"delete from {ident(IMPORTS.name)} where vintage = ?", [vintage])
         con.execute("delete from _content where vintage = ?", [vintage])
-        _log(con, "remove", vintage, table=str(table), rows=removed, detail=f"{file} sha256 {sha}")
+        log.write(
+            con, "remove", vintage, table=str(table), rows=removed, detail=f"{file} sha256 {sha}"
+        )
     return removed
-
-
-def _log(
-    con: duckdb.DuckDBPyConnection, action: str, vintage: str, *, table: str, rows: int, detail: str
-) -> None:
-    con.execute(
-        f"insert into {ident(LOG.name)} values (?, ?, ?, ?, ?, ?)",
-        [now(), action, vintage, table, rows, detail],
-    )
 
 
 def listing(
@@ -135,7 +144,8 @@ def listing(
     """Every vintage of every table: rows, rows still current, source file, its sha256, date.
 
     The shipped production table holds several editions; each is listed on its own line, dated
-    by its publication. `current` maps a table to the vintage of each of its current rows.
+    by its publication. `current` maps a table to the vintage of each of its current rows; a
+    table without that view (an imported party list) counts all its rows as current.
     """
     records: list[dict[str, object]] = []
     sources = {
@@ -154,7 +164,7 @@ def listing(
             f"select _vintage, {ident(split)}, count(*) from {ident(table)} "
             "group by all order by min(_rank), 2"
         ).fetchall()
-        wins = current[table].value_counts()
+        wins = current[table].value_counts() if table in current else None
         for stored, shown, rows in counts:
             source, sha, dated = sources.get((table, str(stored)), ("", "", ""))
             if table == "production" and stored == SHIPPED:
@@ -164,7 +174,7 @@ def listing(
                     "table": table,
                     "vintage": str(shown),
                     "rows": int(rows),
-                    "current": int(wins.get(shown, 0)),
+                    "current": int(wins.get(shown, 0)) if wins is not None else int(rows),
                     "source": source,
                     "sha256": sha,
                     "date": dated,
