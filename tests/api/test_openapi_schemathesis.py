@@ -17,13 +17,15 @@ from tests.api.conftest import Server
 
 #: generated requests per operation: enough to reach edge values, small enough for CI
 EXAMPLES_PER_OPERATION = 30
-#: a BOM's or a scenario's validity (parents exist, no cycles, valid TOML with known measures ...)
+#: a BOM's, a scenario's or a study's validity (parents exist, valid TOML, events in the range ...)
 #: is more than a JSON schema can state, so a schema-valid body may rightly get 422; every other
 #: check still runs on these
 SEMANTIC_BODIES = {
     "POST /api/v1/screenings",
     "POST /api/v1/screenings/upload",
     "POST /api/v1/jobs/simulations",
+    "POST /api/v1/event-studies",
+    "POST /api/v1/volatility-studies",
 }
 
 

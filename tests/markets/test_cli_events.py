@@ -226,7 +226,7 @@ def test_ff3_model_reads_a_factor_file(monkeypatch, capsys, tmp_path) -> None:
     ("args", "message"),
     [
         (("--window", "1"), "--window: expected two integers like -1,1"),
-        (("--window", "2,1"), "--window start 2 is after its end 1"),
+        (("--window", "2,1"), "--window: window start 2 is after its end 1"),
         (("--estimation=-100,0",), "estimation window must end before the event window"),
         (("--event-date", "2025-13-01"), "--event-date: not a YYYY-MM-DD date"),
     ],

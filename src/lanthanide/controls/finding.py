@@ -144,7 +144,7 @@ def _status_text(rule: Rule, status: Status, on: dt.date, clause: str | None) ->
     if status is Status.UNKNOWN:
         return (
             f" Its status on {on} is unknown (no source says what followed its suspension); "
-            f"to decide, state an assumption such as --assume {rule.id}=in_force."
+            f"to decide, state an assumption that {rule.id} is in force (or not)."
         )
     if status is Status.ISSUED_NOT_EFFECTIVE:
         part = rule.clause(clause) if clause else None

@@ -54,7 +54,7 @@ class PartyMatch(BaseModel):
     entry_id: str
     listed_name: str = Field(description="the name as the list prints it")
     matched_form: str = Field(description="the listed form (name, Chinese name or alias) matched")
-    query: str = Field(description="the name in the BOM (or --end-user) that matched")
+    query: str = Field(description="the name in the BOM (or the default end user) that matched")
     field: str = Field(description="end_user, importer or parent")
     score: float = Field(description="rapidfuzz score 0-100 of the normalised names")
     instrument: str
@@ -68,7 +68,7 @@ class Finding(BaseModel):
     measure: str
     clause: str | None = None
     status: Status
-    assumed: bool = Field(description="status comes from a user --assume")
+    assumed: bool = Field(description="status comes from an assumption the user stated")
     applies: bool | None = Field(
         description="the product falls within the measure's scope and threshold; "
         "null when a fact the test needs is missing from the BOM"

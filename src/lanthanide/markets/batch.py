@@ -67,7 +67,9 @@ class Fits:
 
 def _ff3_checked(factors: pd.DataFrame | None) -> pd.DataFrame:
     if factors is None:
-        raise InvalidInput("the ff3 model needs a factors file (--factors)")
+        raise InvalidInput(
+            "the ff3 model needs a factors file", [Problem("no factors given", column="factors")]
+        )
     missing = [c for c in FF3_COLUMNS if c not in factors.columns]
     if missing:
         raise InvalidInput(
@@ -95,9 +97,7 @@ def _raw(
         return own, None
     lacking = [t for t in tickers if benchmarks.get(t) is None]
     if lacking:
-        raise InvalidInput(
-            f"the {model} model needs a market benchmark for {lacking[0]} (--market)"
-        )
+        raise InvalidInput(f"the {model} model needs a market benchmark for {lacking[0]}")
     bench = frame[[str(benchmarks[t]) for t in tickers]].to_numpy(dtype=np.float64)
     return own, bench
 

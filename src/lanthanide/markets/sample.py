@@ -57,9 +57,11 @@ class Design:
         problems = []
         (t1, t2), (e1, e2) = self.window, self.estimation
         if t1 > t2:
-            problems.append(Problem(f"--window start {t1} is after its end {t2}", column="window"))
+            problems.append(Problem(f"window start {t1} is after its end {t2}", column="window"))
         if e1 > e2:
-            problems.append(Problem(f"--estimation start {e1} is after its end {e2}", None))
+            problems.append(
+                Problem(f"estimation start {e1} is after its end {e2}", column="estimation")
+            )
         if e2 >= t1:
             problems.append(
                 Problem(f"estimation window must end before the event window ({e2} >= {t1})")
@@ -321,7 +323,10 @@ def prepare(
     if not tickers:
         raise InvalidInput("no tickers to study")
     if not events:
-        raise InvalidInput("no events to study (check --events, --event-date, --from/--to)")
+        raise InvalidInput(
+            "no events to study: none selected, or none in the date range",
+            [Problem("no events", column="events")],
+        )
     needed = list(dict.fromkeys([*tickers, *(b for b in benchmarks.values() if b)]))
     panel.require(needed)
     clash = [t for t in tickers if benchmarks.get(t) == t]
