@@ -126,6 +126,19 @@ def _benchmarks(market: list[str], tickers: list[str], model: Model) -> dict[str
     return {t: pairs.get(t, default) for t in tickers}
 
 
+def _in_panel(columns: list[str], file: str, **named: list[str]) -> None:
+    """Every ticker and benchmark a request names must be a series of the price file."""
+    known = set(columns)
+    problems = [
+        Problem(f"{name!r} is not a series of {file} (it has {', '.join(columns)})", column=field)
+        for field, names in named.items()
+        for name in names
+        if name not in known
+    ]
+    if problems:
+        raise InvalidInput(f"{len(problems)} ticker(s) not in the price file", problems)
+
+
 def _arguments(
     request: StudyRequest, prices: Upload | None, factors: Upload | None
 ) -> dict[str, Any]:
@@ -146,6 +159,10 @@ def _arguments(
     )
     benches = {m.partition("=")[2] or m for m in request.market}
     tickers = request.tickers or [t for t in panel.tickers if t not in benches]
+    uses_market = request.model in ("market", "market_adjusted")
+    _in_panel(
+        panel.tickers, source.name, tickers=tickers, market=sorted(benches) if uses_market else []
+    )
     catalogue = load_catalogue()
     ad_hoc = [ad_hoc_event(d) for d in request.event_dates]
     wanted: list[str] | Literal["all"] | None = request.events
