@@ -10,6 +10,7 @@ import typer
 
 from lanthanide.cli.common import DbOption, emit, open_store
 from lanthanide.report import chain as render
+from lanthanide.store.files import write_all
 from lanthanide.store.views import chain_from_store, stage_from_store
 
 
@@ -64,6 +65,9 @@ def chain(
             Format.csv: lambda: render.shares_csv(stages),
             Format.table: lambda: render.report_table(report),
         }[fmt]()
-    emit(text, out)
-    if plot is not None:
-        render.plot_shares(stages, plot)
+    files = {} if plot is None else {plot: render.shares_png(stages)}
+    if out is not None:
+        files[out] = text.encode("utf-8")
+    write_all(files)  # --out and --plot both, or neither
+    if out is None:
+        emit(text, None)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from lanthanide.cli.common import DbOption, default_db, emit, open_store
+from lanthanide.report.cells import safe_frame
 from lanthanide.store.datasets import dataset_path, verify_dataset
 from lanthanide.store.db import Store
 from lanthanide.store.files import atomic_write_bytes
@@ -90,7 +91,7 @@ def export(
     """Write the current rows of a table (imports applied) to CSV or Parquet."""
     frame = open_store(db).frame(table)
     if fmt is ExportFormat.csv:
-        atomic_write_bytes(out, frame.to_csv(index=False).encode("utf-8"))
+        atomic_write_bytes(out, safe_frame(frame).to_csv(index=False).encode("utf-8"))
     else:
         atomic_write_bytes(out, frame.to_parquet(index=False))
     typer.echo(f"wrote {len(frame)} rows to {out}")

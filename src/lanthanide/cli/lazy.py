@@ -38,7 +38,8 @@ class Entry:
         wrapper = typer.Typer(add_completion=False)
         if isinstance(target, typer.Typer):
             for info in target.registered_commands:
-                info.cls = info.cls or GuardedCommand
+                if info.cls in (None, TyperCommand):  # typer's default: ours adds the checks
+                    info.cls = GuardedCommand
             wrapper.add_typer(target, name=self.name, cls=GuardedGroup)
             group: Any = typer.main.get_command(wrapper)
             command: Command = group.commands[self.name]

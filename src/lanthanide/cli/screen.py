@@ -22,7 +22,7 @@ from lanthanide.report.lines import lines_csv
 from lanthanide.report.screening_html import screening_html, timeline_html
 from lanthanide.store.bom_reader import read_bom
 from lanthanide.store.datasets import sha256_file
-from lanthanide.store.files import atomic_write_bytes, atomic_write_text
+from lanthanide.store.files import atomic_write_text, write_all
 from lanthanide.store.rules import shipped_rules
 
 
@@ -151,9 +151,12 @@ def screen(
         Format.table: render.screening_table,
         Format.html: screening_html,
     }[format](result)
-    if lines is not None:
-        atomic_write_bytes(lines, lines_csv(facts))
-    _emit(text, out)
+    files = {} if lines is None else {lines: lines_csv(facts)}
+    if out is not None:
+        files[out] = text.encode("utf-8")
+    write_all(files)  # --out and --lines both, or neither
+    if out is None:
+        sys.stdout.write(text)
 
 
 def timeline(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -12,6 +11,7 @@ from pathlib import Path
 from lanthanide.markets.catalogue import Event
 from lanthanide.markets.result import EventResult, StudyResult
 from lanthanide.markets.significance import TESTS
+from lanthanide.report.cells import SafeDictWriter
 from lanthanide.store.files import atomic_write_bytes
 
 EVENT_COLUMNS = (
@@ -43,7 +43,7 @@ def _event_row(e: Event) -> dict[str, str]:
 
 def events_csv(events: Sequence[Event]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EVENT_COLUMNS, lineterminator="\n")
+    writer = SafeDictWriter(out, fieldnames=EVENT_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(_event_row(e) for e in events)
     return out.getvalue()
@@ -132,7 +132,7 @@ def study_csv(result: StudyResult) -> str:
     out = io.StringIO()
     fields = ["event_id", "date", "ticker", "event_day", "car", "t", "p", "n_estimation", "caar"]
     fields += [f"{k}_{part}" for k in TESTS for part in ("stat", "p")]
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer = SafeDictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for r in result.events:
         common: dict[str, object] = {"event_id": r.id, "date": r.date.isoformat(), "caar": r.caar}
