@@ -1,0 +1,75 @@
+"""Generated hostile command lines: each ends in exit 2 and one located line, nothing written."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.cases import BASES, Case, commands, generate
+from tests.hostile.harness import (
+    assert_no_partial_files,
+    assert_usage_error,
+    invoke,
+    run_cli,
+    snapshot,
+)
+
+CASES = generate()
+PARSING = [c for c in CASES if not c.runs]
+OUTPUTS = [c for c in CASES if c.runs]
+
+
+def _prepare(tmp: Path) -> None:
+    (tmp / "blocker").write_text("a file where a folder is expected\n")
+
+
+@pytest.mark.parametrize("case", PARSING, ids=lambda c: c.id)
+def test_usage_error_is_one_located_line(case: Case, tmp_path: Path) -> None:
+    _prepare(tmp_path)
+    before = snapshot(tmp_path)
+    outcome = invoke(*case.argv(tmp_path))
+    assert_usage_error(outcome, mentions=case.mentions)
+    assert_no_partial_files(tmp_path, before)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", OUTPUTS, ids=lambda c: c.id)
+def test_unwritable_output_is_one_located_line_and_nothing_is_left(
+    case: Case, tmp_path: Path
+) -> None:
+    _prepare(tmp_path)
+    before = snapshot(tmp_path)
+    inputs = {p: Path(p).read_bytes() for p in case.args if Path(p).is_file()}
+    outcome = invoke(*case.argv(tmp_path))
+    assert_usage_error(outcome, mentions=case.mentions)
+    assert_no_partial_files(tmp_path, before)
+    assert {p: Path(p).read_bytes() for p in inputs} == inputs
+
+
+def test_every_command_has_a_base_and_cases_cover_every_class() -> None:
+    leaves = {p for p, c in commands().items() if not hasattr(c, "commands")}
+    assert leaves == set(BASES)
+    classes = Counter(c.cls for c in CASES)
+    assert set(classes) >= {
+        "repeated option",
+        "option without value",
+        "misspelt option",
+        "bad choice",
+        "bad number",
+        "out of range",
+        "missing argument",
+        "extra argument",
+        "unwritable output",
+        "full disk",
+        "output is an input",
+        "unknown command",
+        "misspelt command",
+    }
+
+
+@pytest.mark.parametrize("path", sorted(BASES), ids=" ".join)
+def test_the_real_process_prints_no_traceback_either(path: tuple[str, ...]) -> None:
+    outcome = run_cli(*path, "--no-such-option")
+    assert_usage_error(outcome, mentions="no such option --no-such-option")
