@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import sys
+import time
 
 import pytest
 
-from lanthanide.cli.terminal import Guarded, SafeStream, clean_text
+from lanthanide.cli.terminal import Busy, Guarded, SafeStream, clean_text
 
 HOSTILE = "MOT\x1b[2J-1\u202egnp.exe\x07\x9b31m\u2066x\u2069\x00"
 
@@ -60,3 +61,23 @@ def test_guarded_filters_a_terminal_stdout(monkeypatch: pytest.MonkeyPatch) -> N
     with Guarded("test"):
         sys.stdout.write("\x1b[32mok\x1b[0m" + HOSTILE)
     assert out.getvalue() == "\x1b[32mok\x1b[0m" + clean_text(HOSTILE)
+
+
+def test_the_busy_bar_never_starts_when_stderr_is_not_a_terminal() -> None:
+    stream = io.StringIO()
+    busy = Busy("lanthanide screen: working", stream, delay=0.0)
+    busy.begin()
+    busy.stop()
+    assert stream.getvalue() == ""
+
+
+def test_the_busy_bar_shows_on_a_terminal_and_is_gone_after_stop() -> None:
+    stream = _Terminal()
+    busy = Busy("lanthanide screen: working", stream, delay=0.0)
+    busy.begin()
+    deadline = time.monotonic() + 30  # a guard, not a timing assertion
+    while "working" not in stream.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    busy.stop()
+    assert "lanthanide screen: working" in stream.getvalue()
+    assert stream.getvalue().endswith("\x1b[1A\x1b[2K")  # transient: its line erased at stop

@@ -139,6 +139,21 @@ def _option_cases(path: tuple[str, ...], param: Any, base: list[str]) -> Iterato
             yield Case("out of range", (*path, *rest, opt, str(high + 1)), opt)
 
 
+#: a value that would clear the screen, retitle the window and reverse the text after it
+HOSTILE_TEXT = "\x1b[2J\x1b]0;pwned\x07\u202eevil\x9b"
+
+
+def _text_cases(path: tuple[str, ...], command: Any, base: list[str]) -> Iterator[Case]:
+    for param in command.params:
+        info = param.type_descriptor
+        if param.param_type_name != "option" or param.is_flag or info.is_choice:
+            continue
+        if getattr(info, "annotation", None) is not str or param.name == "scheduler":
+            continue  # (a scheduler address would be dialled)
+        rest = _without(base, param.opts)
+        yield Case("control characters", (*path, *rest, param.opts[0], HOSTILE_TEXT), "", True)
+
+
 def _argument_cases(path: tuple[str, ...], command: Any, base: list[str]) -> Iterator[Case]:
     arguments = [p for p in command.params if p.param_type_name == "argument"]
     positional = [t for t in base if not t.startswith("-")][: len(arguments)]
@@ -152,9 +167,14 @@ def _argument_cases(path: tuple[str, ...], command: Any, base: list[str]) -> Ite
 
 
 def _output_cases(path: tuple[str, ...], command: Any, base: list[str]) -> Iterator[Case]:
-    for param in command.params:
-        if param.name not in {"out", "lines", "plot"}:
-            continue
+    outputs = [p for p in command.params if p.name in {"out", "lines", "plot"}]
+    for first in outputs:
+        for second in outputs:
+            if first is not second:  # the writable one must not be written either
+                rest = _without(base, [*first.opts, *second.opts])
+                pair = (first.opts[0], "{tmp}/first.out", second.opts[0], "{tmp}/blocker/x")
+                yield Case("one of two outputs unwritable", (*path, *rest, *pair), "blocker", True)
+    for param in outputs:
         opt = param.opts[0]
         rest = _without(base, param.opts)
         blocked = "{tmp}/blocker/out.csv"
@@ -189,4 +209,5 @@ def generate() -> list[Case]:
         cases += _argument_cases(path, command, base)
         if path in RUNNABLE:
             cases += _output_cases(path, command, base)
+            cases += _text_cases(path, command, base)
     return cases

@@ -10,6 +10,7 @@ import pytest
 from tests.hostile.cases import BASES, Case, commands, generate
 from tests.hostile.harness import (
     assert_no_partial_files,
+    assert_rejected_or_ok,
     assert_usage_error,
     invoke,
     run_cli,
@@ -18,7 +19,8 @@ from tests.hostile.harness import (
 
 CASES = generate()
 PARSING = [c for c in CASES if not c.runs]
-OUTPUTS = [c for c in CASES if c.runs]
+TEXT = [c for c in CASES if c.cls == "control characters"]
+OUTPUTS = [c for c in CASES if c.runs and c not in TEXT]
 
 
 def _prepare(tmp: Path) -> None:
@@ -32,6 +34,15 @@ def test_usage_error_is_one_located_line(case: Case, tmp_path: Path) -> None:
     outcome = invoke(*case.argv(tmp_path))
     assert_usage_error(outcome, mentions=case.mentions)
     assert_no_partial_files(tmp_path, before)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", TEXT, ids=lambda c: c.id)
+def test_control_characters_in_a_value_never_reach_the_terminal(case: Case, tmp_path: Path) -> None:
+    outcome = invoke(*case.argv(tmp_path))
+    assert_rejected_or_ok(outcome)
+    for unsafe in ("\x1b", "\x07", "\u202e", "\x9b"):
+        assert unsafe not in outcome.stderr, outcome.describe()
 
 
 @pytest.mark.slow
@@ -64,6 +75,8 @@ def test_every_command_has_a_base_and_cases_cover_every_class() -> None:
         "unwritable output",
         "full disk",
         "output is an input",
+        "one of two outputs unwritable",
+        "control characters",
         "unknown command",
         "misspelt command",
     }

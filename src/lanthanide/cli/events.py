@@ -16,7 +16,7 @@ from lanthanide.markets.normal import Model
 from lanthanide.receipt import make_receipt
 from lanthanide.report import events as render
 from lanthanide.store.events import catalogue_receipt, load_catalogue
-from lanthanide.store.files import atomic_write_text
+from lanthanide.store.files import atomic_write_text, write_all
 from lanthanide.store.prices import MAX_GAP_DAYS, read_prices
 
 app = typer.Typer(
@@ -232,14 +232,17 @@ def study(
             "event_dates": list(event_date or []),
         },
     )
-    if fmt is Format.json:
-        _emit(render.study_json(result), out)
-    elif fmt is Format.csv:
-        _emit(render.study_csv(result), out)
-    else:
-        _emit(render.study_table(result), out)
-    if plot is not None:
-        render.plot_caar(result, plot)
+    text = {
+        Format.json: render.study_json,
+        Format.csv: render.study_csv,
+        Format.table: render.study_table,
+    }[fmt](result)
+    files = {} if plot is None else {plot: render.caar_png(result)}
+    if out is not None:
+        files[out] = text.encode("utf-8")
+    write_all(files)  # --out and --plot both, or neither
+    if out is None:
+        _emit(text, None)
 
 
 @app.command("fetch")

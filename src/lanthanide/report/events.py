@@ -6,13 +6,11 @@ import io
 import json
 import math
 from collections.abc import Sequence
-from pathlib import Path
 
 from lanthanide.markets.catalogue import Event
 from lanthanide.markets.result import EventResult, StudyResult
 from lanthanide.markets.significance import TESTS
 from lanthanide.report.cells import SafeDictWriter
-from lanthanide.store.files import atomic_write_bytes
 
 EVENT_COLUMNS = (
     "id",
@@ -154,8 +152,8 @@ def study_csv(result: StudyResult) -> str:
     return out.getvalue()
 
 
-def plot_caar(result: StudyResult, path: Path, z: float = 1.96) -> None:
-    """One panel per event: CAAR over the window with a +/- z standard-error band."""
+def caar_png(result: StudyResult, z: float = 1.96) -> bytes:
+    """One panel per event: CAAR over the window with a +/- z standard-error band (PNG bytes)."""
     # matplotlib loads only when a plot is asked for: it would add ~0.5 s to every CLI start.
     import matplotlib
 
@@ -195,4 +193,4 @@ def plot_caar(result: StudyResult, path: Path, z: float = 1.96) -> None:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
     plt.close(fig)
-    atomic_write_bytes(path, buffer.getvalue())
+    return buffer.getvalue()
