@@ -10,7 +10,6 @@ import typer
 
 from lanthanide.cli.common import DbOption, emit, open_store
 from lanthanide.report import chain as render
-from lanthanide.store.files import write_all
 from lanthanide.store.views import chain_from_store, stage_from_store
 
 
@@ -65,9 +64,4 @@ def chain(
             Format.csv: lambda: render.shares_csv(stages),
             Format.table: lambda: render.report_table(report),
         }[fmt]()
-    files = {} if plot is None else {plot: render.shares_png(stages)}
-    if out is not None:
-        files[out] = text.encode("utf-8")
-    write_all(files)  # --out and --plot both, or neither
-    if out is None:
-        emit(text, None)
+    emit(text, out, {} if plot is None else {plot: render.shares_png(stages)})

@@ -10,13 +10,14 @@ from typing import Annotated
 
 import typer
 
+from lanthanide.cli.common import emit
 from lanthanide.errors import InvalidInput, Problem
 from lanthanide.markets import Design, ad_hoc_event, run_study, select_events
 from lanthanide.markets.normal import Model
 from lanthanide.receipt import make_receipt
 from lanthanide.report import events as render
 from lanthanide.store.events import catalogue_receipt, load_catalogue
-from lanthanide.store.files import atomic_write_text, write_all
+from lanthanide.store.files import atomic_write_text
 from lanthanide.store.prices import MAX_GAP_DAYS, read_prices
 
 app = typer.Typer(
@@ -237,12 +238,7 @@ def study(
         Format.csv: render.study_csv,
         Format.table: render.study_table,
     }[fmt](result)
-    files = {} if plot is None else {plot: render.caar_png(result)}
-    if out is not None:
-        files[out] = text.encode("utf-8")
-    write_all(files)  # --out and --plot both, or neither
-    if out is None:
-        _emit(text, None)
+    emit(text, out, {} if plot is None else {plot: render.caar_png(result)})
 
 
 @app.command("fetch")

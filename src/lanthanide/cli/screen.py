@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from lanthanide.bom.model import COUNTRY_CODE
+from lanthanide.cli.common import emit
 from lanthanide.controls import Defaults, parse_assumptions
 from lanthanide.controls import screen as run_screen
 from lanthanide.controls import timeline as run_timeline
@@ -22,7 +23,7 @@ from lanthanide.report.lines import lines_csv
 from lanthanide.report.screening_html import screening_html, timeline_html
 from lanthanide.store.bom_reader import read_bom
 from lanthanide.store.datasets import sha256_file
-from lanthanide.store.files import atomic_write_text, write_all
+from lanthanide.store.files import atomic_write_text
 from lanthanide.store.rules import shipped_rules
 
 
@@ -151,12 +152,7 @@ def screen(
         Format.table: render.screening_table,
         Format.html: screening_html,
     }[format](result)
-    files = {} if lines is None else {lines: lines_csv(facts)}
-    if out is not None:
-        files[out] = text.encode("utf-8")
-    write_all(files)  # --out and --lines both, or neither
-    if out is None:
-        sys.stdout.write(text)
+    emit(text, out, {} if lines is None else {lines: lines_csv(facts)})
 
 
 def timeline(
