@@ -26,7 +26,7 @@ MOTOR = Path(__file__).parents[1] / "fixtures" / "boms" / "motor_small.csv"
         (("chain", "--yeer", "2024"), "no such option --yeer; did you mean --year?"),
         (("chainz",), "no such command 'chainz'; did you mean chain?"),
         (("data", "lst"), "lanthanide data: no such command 'lst'; did you mean list?"),
-        (("screen",), "lanthanide screen: missing argument BOM"),
+        (("screen",), "lanthanide screen run: missing argument BOMS"),
         (("events", "study", "--market", "SPY"), "missing option --prices"),
         (("chain", "--year", "2024", "--year", "2025"), "--year given more than once"),
         (("timeline", "--format", "json", "--format=csv"), "--format given more than once"),

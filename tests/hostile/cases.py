@@ -32,7 +32,10 @@ BASES: dict[tuple[str, ...], list[str]] = {
     ("data", "list"): [],
     ("data", "import"): ["production", IMPORT, "--db", "{tmp}/store.duckdb"],
     ("data", "export"): ["production", "--out", "{tmp}/export.csv"],
-    ("screen",): [MOTOR],
+    ("screen", "run"): [MOTOR],
+    ("screen", "history"): ["--db", "{tmp}/store.duckdb"],
+    ("screen", "diff"): ["1", "2", "--db", "{tmp}/store.duckdb"],
+    ("screen", "rescreen"): ["--as-of", "2025-01-01", "--db", "{tmp}/store.duckdb"],
     ("timeline",): [],
     ("simulate",): [SCENARIO, "--runs", "32"],
     ("backtest",): ["2025-04", "--runs", "32"],
@@ -49,7 +52,7 @@ BASES: dict[tuple[str, ...], list[str]] = {
 RUNNABLE = {
     ("chain",),
     ("data", "export"),
-    ("screen",),
+    ("screen", "run"),
     ("timeline",),
     ("simulate",),
     ("backtest",),
@@ -59,7 +62,7 @@ RUNNABLE = {
 
 #: the inputs of each runnable command, for `--out INPUT`
 INPUTS: dict[tuple[str, ...], str] = {
-    ("screen",): MOTOR,
+    ("screen", "run"): MOTOR,
     ("simulate",): SCENARIO,
     ("events", "study"): PRICES,
 }
@@ -163,7 +166,9 @@ def _argument_cases(path: tuple[str, ...], command: Any, base: list[str]) -> Ite
             options = base[len(positional) :] if base[: len(positional)] == positional else []
             name = str(param.metavar or param.name).upper()
             yield Case("missing argument", (*path, *kept, *options), f"missing argument {name}")
-    yield Case("extra argument", (*path, *base, "surplus"), "unexpected extra argument")
+    variadic = any(p.nargs == -1 for p in arguments)  # then "surplus" is one more input file
+    said = "surplus" if variadic else "unexpected extra argument"
+    yield Case("extra argument", (*path, *base, "surplus"), said)
 
 
 def _output_cases(path: tuple[str, ...], command: Any, base: list[str]) -> Iterator[Case]:
@@ -185,12 +190,20 @@ def _output_cases(path: tuple[str, ...], command: Any, base: list[str]) -> Itera
             yield Case("output is an input", (*path, *rest, opt, same), "same file", runs=True)
 
 
+#: groups whose first word, when it names no subcommand, is the default command's argument
+#: (`lanthanide screen BOM` runs `screen run BOM`): an unknown word is then a missing file
+DEFAULT_COMMAND = {("screen",)}
+
+
 def _group_cases(path: tuple[str, ...], group: Any) -> Iterator[Case]:
-    yield Case("unknown command", (*path, "frobnicate"), "no such command 'frobnicate'")
+    default = path in DEFAULT_COMMAND
+    said = "frobnicate" if default else "no such command 'frobnicate'"
+    yield Case("unknown command", (*path, "frobnicate"), said)
     for name in group.list_commands(None):
         if len(name) > 3:
             typo = name[:-1]
-            yield Case("misspelt command", (*path, typo), f"did you mean {name}")
+            said = typo if default else f"did you mean {name}"
+            yield Case("misspelt command", (*path, typo), said)
 
 
 def generate() -> list[Case]:

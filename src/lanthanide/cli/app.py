@@ -22,7 +22,7 @@ class Root(LazyGroup):
     ENTRIES = (
         Entry("chain", "lanthanide.cli.chain", "chain"),
         Entry("data", "lanthanide.cli.data", "app"),
-        Entry("screen", "lanthanide.cli.screen", "screen"),
+        Entry("screen", "lanthanide.cli.screen", "app"),
         Entry("timeline", "lanthanide.cli.screen", "timeline"),
         Entry("simulate", "lanthanide.cli.simulate", "simulate_command"),
         Entry("backtest", "lanthanide.cli.simulate", "backtest_command"),

@@ -10,6 +10,7 @@ import typer
 
 from lanthanide.cli.common import DbOption, default_db, emit, open_store
 from lanthanide.report.cells import safe_frame
+from lanthanide.store import parties
 from lanthanide.store.datasets import dataset_path, verify_dataset
 from lanthanide.store.db import Store
 from lanthanide.store.files import atomic_write_bytes
@@ -59,7 +60,11 @@ def list_tables(db: DbOption = None) -> None:
 @app.command("import")
 def import_(
     table: Annotated[
-        str, typer.Argument(help="Table to extend: production, cn_magnet_exports, prices_annual.")
+        str,
+        typer.Argument(
+            help="Table to extend: production, cn_magnet_exports, prices_annual, or parties "
+            "(a US Consolidated Screening List CSV)."
+        ),
     ],
     file: Annotated[Path, typer.Argument(help="CSV file with the table's columns and provenance.")],
     vintage: Annotated[
@@ -70,7 +75,10 @@ def import_(
     """Add a validated user table as a new vintage that takes precedence over shipped rows."""
     path = db or default_db()
     store = Store.open(path, read_only=False)
-    rows = store.import_table(table, file, vintage or file.stem)
+    if table == "parties":
+        rows = parties.import_parties(store.con, file, vintage or file.stem)
+    else:
+        rows = store.import_table(table, file, vintage or file.stem)
     typer.echo(f"imported {rows} rows into {table} as vintage {vintage or file.stem}")
 
 

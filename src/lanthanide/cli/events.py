@@ -198,7 +198,9 @@ def study(
     )
     design.check()
     panel = read_prices(prices, kind="return" if returns else None, max_gap_days=max_gap_days)
-    factor_panel = read_prices(factors, kind="return") if factors is not None else None
+    factor_panel = (
+        read_prices(factors, kind="return", constant_ok=True) if factors is not None else None
+    )
     chosen = [t.strip() for item in tickers or [] for t in item.split(",") if t.strip()]
     benches = {m.partition("=")[2] or m for m in market}
     if not chosen:

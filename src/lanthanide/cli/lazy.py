@@ -38,9 +38,13 @@ class Entry:
         wrapper = typer.Typer(add_completion=False)
         if isinstance(target, typer.Typer):
             for info in target.registered_commands:
-                if info.cls in (None, TyperCommand):  # typer's default: ours adds the checks
+                # typer fills in its plain TyperCommand by default: guard those too
+                if info.cls is None or info.cls is TyperCommand:
                     info.cls = GuardedCommand
-            wrapper.add_typer(target, name=self.name, cls=GuardedGroup)
+            # a group keeps its own class when it is a guarded one (screen's default command)
+            own = target.info.cls
+            cls = own if isinstance(own, type) and issubclass(own, GuardedGroup) else GuardedGroup
+            wrapper.add_typer(target, name=self.name, cls=cls)
             group: Any = typer.main.get_command(wrapper)
             command: Command = group.commands[self.name]
             return command

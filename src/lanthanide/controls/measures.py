@@ -12,11 +12,12 @@ from lanthanide.controls.cn_measures import cn_extraterritorial, cn_listed_items
 from lanthanide.controls.finding import Context
 from lanthanide.controls.result import Finding
 from lanthanide.controls.rule import Rule, Test
+from lanthanide.controls.us_embargo import us_dfars_magnets, us_embargo
 from lanthanide.controls.us_measures import (
     us_advanced_computing,
     us_affiliates,
+    us_country_chart,
     us_de_minimis,
-    us_dfars_magnets,
 )
 
 Evaluator = Callable[[Rule, Context], list[Finding]]
@@ -27,6 +28,8 @@ EVALUATORS: dict[Test, Evaluator] = {
     Test.US_DE_MINIMIS: us_de_minimis,
     Test.US_ADVANCED_COMPUTING: us_advanced_computing,
     Test.US_DFARS_MAGNETS: us_dfars_magnets,
+    Test.US_COUNTRY_CHART: us_country_chart,
+    Test.US_EMBARGO: us_embargo,
 }
 
 __all__ = ["EVALUATORS", "Context", "Evaluator", "us_affiliates"]

@@ -32,7 +32,8 @@ def status_on(
         return assumptions[rule.id]
     if rule.issued is not None and on < rule.issued:
         return Status.NOT_YET_ISSUED
-    for window in rule.suspensions:
+    windows = [w for w in rule.suspensions if w.covers(clause)]
+    for window in windows:
         if window.from_ <= on <= window.until:
             return Status.SUSPENDED
         if window.until_latest is not None and window.until < on <= window.until_latest:
@@ -47,8 +48,8 @@ def status_on(
         return Status.ISSUED_NOT_EFFECTIVE
     if rule.expires is not None and on > rule.expires:
         return Status.EXPIRED
-    if rule.suspensions and rule.after_last_suspension == "unknown":
-        last_end = max(w.until_latest or w.until for w in rule.suspensions)
+    if windows and rule.after_last_suspension == "unknown":
+        last_end = max(w.until_latest or w.until for w in windows)
         if on > last_end:
             return Status.UNKNOWN
     return Status.IN_FORCE
@@ -70,10 +71,10 @@ class TimelineEntry:
 
 def _note(rule: Rule, on: dt.date, status: Status) -> str:
     if status is Status.SUSPENDED:
-        window = next(w for w in rule.suspensions if w.from_ <= on <= w.until)
+        window = next(w for w in rule.suspensions if w.covers(None) and w.from_ <= on <= w.until)
         return f"suspended by {window.by} from {window.from_} until {window.until}"
     if status is Status.UNKNOWN:
-        last = max(rule.suspensions, key=lambda w: w.until)
+        last = max((w for w in rule.suspensions if w.covers(None)), key=lambda w: w.until)
         end = last.until_latest or last.until
         if on <= end:
             return (

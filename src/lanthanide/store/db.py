@@ -79,8 +79,15 @@ class Store:
             fresh = Path(tmp) / "store.duckdb"
             con = duckdb.connect(str(fresh))
             counts = _load_shipped(con)
+            # the screening engine's tables (imported party lists, recorded runs) exist in store
+            # files only; imported here so that reading the embedded data (`chain`) stays light
+            from lanthanide.store import parties, runs  # noqa: PLC0415
+
+            parties.ensure_table(con)
+            runs.ensure_tables(con)
             if path.is_file():
                 _carry_imports(con, path)
+                runs.carry(con, path)
             con.close()
             atomic_write_bytes(path, fresh.read_bytes())
         return counts
