@@ -57,3 +57,14 @@ def test_screen_csv_and_lines_neutralise_a_hostile_product_id(tmp_path: Path) ->
     assert {r["product_id"] for r in screened} == {'\'=HYPERLINK("http://evil")'}
     with lines.open(encoding="utf-8") as handle:
         assert {r["product_id"] for r in csv.DictReader(handle)} == {'\'=HYPERLINK("http://evil")'}
+
+
+def test_a_series_of_dates_neutralises_the_hostile_product_id_too(tmp_path: Path) -> None:
+    bom = tmp_path / "-bom.csv"
+    bom.write_text(MOTOR.read_text().replace("MOT-1", '"@SUM(1+1)"'))
+    dates = ("--as-of", "2025-01-01", "--as-of", "2026-01-01")
+    outcome = invoke("screen", bom, *dates, "--format", "csv")
+    assert_ok(outcome)
+    rows = list(csv.DictReader(io.StringIO(outcome.stdout)))
+    assert len({r["as_of"] for r in rows}) == 2
+    assert {r["product_id"] for r in rows} == {"'@SUM(1+1)"}
