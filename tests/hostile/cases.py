@@ -157,6 +157,26 @@ def _text_cases(path: tuple[str, ...], command: Any, base: list[str]) -> Iterato
         yield Case("control characters", (*path, *rest, param.opts[0], HOSTILE_TEXT), "", True)
 
 
+#: input paths of the wrong kind: a folder, nothing at all, an empty device
+WRONG_PATHS = ("{tmp}", "{tmp}/missing.csv", "/dev/null")
+
+
+def _path_cases(path: tuple[str, ...], command: Any, base: list[str]) -> Iterator[Case]:
+    arguments = [p for p in command.params if p.param_type_name == "argument"]
+    for param in command.params:
+        if not param.type_descriptor.is_path or param.name in {"out", "lines", "plot"}:
+            continue
+        if param.name == "dataset_dir":  # a folder that is not a dataset is an integrity error (4)
+            continue
+        for wrong in WRONG_PATHS:
+            if param.param_type_name == "option":
+                args = (*_without(base, param.opts), param.opts[0], wrong)
+            else:
+                at = arguments.index(param)
+                args = (*base[:at], wrong, *base[at + 1 :])
+            yield Case("input path of the wrong kind", (*path, *args), "", runs=True)
+
+
 def _argument_cases(path: tuple[str, ...], command: Any, base: list[str]) -> Iterator[Case]:
     arguments = [p for p in command.params if p.param_type_name == "argument"]
     positional = [t for t in base if not t.startswith("-")][: len(arguments)]
@@ -223,4 +243,5 @@ def generate() -> list[Case]:
         if path in RUNNABLE:
             cases += _output_cases(path, command, base)
             cases += _text_cases(path, command, base)
+            cases += _path_cases(path, command, base)
     return cases

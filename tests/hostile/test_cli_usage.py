@@ -20,7 +20,8 @@ from tests.hostile.harness import (
 CASES = generate()
 PARSING = [c for c in CASES if not c.runs]
 TEXT = [c for c in CASES if c.cls == "control characters"]
-OUTPUTS = [c for c in CASES if c.runs and c not in TEXT]
+PATHS = [c for c in CASES if c.cls == "input path of the wrong kind"]
+OUTPUTS = [c for c in CASES if c.runs and c not in TEXT and c not in PATHS]
 
 
 def _prepare(tmp: Path) -> None:
@@ -43,6 +44,17 @@ def test_control_characters_in_a_value_never_reach_the_terminal(case: Case, tmp_
     assert_rejected_or_ok(outcome)
     for unsafe in ("\x1b", "\x07", "\u202e", "\x9b"):
         assert unsafe not in outcome.stderr, outcome.describe()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", PATHS, ids=lambda c: c.id)
+def test_an_input_path_of_the_wrong_kind_is_a_clean_rejection(case: Case, tmp_path: Path) -> None:
+    _prepare(tmp_path)
+    before = snapshot(tmp_path)
+    outcome = invoke(*case.argv(tmp_path))
+    assert_rejected_or_ok(outcome)
+    if outcome.exit_code != 0:
+        assert_no_partial_files(tmp_path, before)
 
 
 @pytest.mark.slow
@@ -77,6 +89,7 @@ def test_every_command_has_a_base_and_cases_cover_every_class() -> None:
         "output is an input",
         "one of two outputs unwritable",
         "control characters",
+        "input path of the wrong kind",
         "unknown command",
         "misspelt command",
     }
