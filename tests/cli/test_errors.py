@@ -132,3 +132,12 @@ def test_a_reader_that_stops_early_ends_quietly(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(sys, "stderr", err)
     assert run_guarded(app, ["timeline", "--format", "json"]) == 1  # as click exits on EPIPE
     assert err.getvalue() == ""
+
+
+def test_a_name_no_file_system_allows_is_a_usage_error(tmp_path: Path) -> None:
+    long = tmp_path / ("n" * 300)
+    line = assert_usage_error(invoke("chain", "--db", long), mentions="file name too long")
+    assert line.startswith("error: lanthanide chain: --db ")
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    assert_usage_error(invoke("screen", loop), mentions="symbolic link loop")

@@ -157,8 +157,11 @@ def _text_cases(path: tuple[str, ...], command: Any, base: list[str]) -> Iterato
         yield Case("control characters", (*path, *rest, param.opts[0], HOSTILE_TEXT), "", True)
 
 
-#: input paths of the wrong kind: a folder, nothing at all, an empty device
-WRONG_PATHS = ("{tmp}", "{tmp}/missing.csv", "/dev/null")
+#: a file name longer than any file system allows (255 bytes)
+TOO_LONG = "{tmp}/" + "n" * 300
+#: input paths of the wrong kind: a folder, nothing at all, an empty device, an impossible name,
+#: a symbolic link to itself (made by the test)
+WRONG_PATHS = ("{tmp}", "{tmp}/missing.csv", "/dev/null", TOO_LONG, "{tmp}/loop")
 
 
 def _path_cases(path: tuple[str, ...], command: Any, base: list[str]) -> Iterator[Case]:
@@ -205,6 +208,7 @@ def _output_cases(path: tuple[str, ...], command: Any, base: list[str]) -> Itera
         blocked = "{tmp}/blocker/out.csv"
         yield Case("unwritable output", (*path, *rest, opt, blocked), "blocker", runs=True)
         yield Case("full disk", (*path, *rest, opt, "/dev/full"), "/dev/full", runs=True)
+        yield Case("name too long", (*path, *rest, opt, TOO_LONG), "name too long", runs=True)
         if path in INPUTS:
             same = INPUTS[path]
             yield Case("output is an input", (*path, *rest, opt, same), "same file", runs=True)

@@ -26,6 +26,7 @@ OUTPUTS = [c for c in CASES if c.runs and c not in TEXT and c not in PATHS]
 
 def _prepare(tmp: Path) -> None:
     (tmp / "blocker").write_text("a file where a folder is expected\n")
+    (tmp / "loop").symlink_to(tmp / "loop")
 
 
 @pytest.mark.parametrize("case", PARSING, ids=lambda c: c.id)
@@ -86,6 +87,7 @@ def test_every_command_has_a_base_and_cases_cover_every_class() -> None:
         "extra argument",
         "unwritable output",
         "full disk",
+        "name too long",
         "output is an input",
         "one of two outputs unwritable",
         "control characters",
