@@ -29,7 +29,10 @@ def chain(
         str | None, typer.Option(help="One stage (mining, separation, metal_alloy, magnet, ...).")
     ] = None,
     year: Annotated[
-        int, typer.Option(help="Data year; without --stage, latest data <= year.")
+        int,
+        typer.Option(
+            min=1000, max=9999, help="Data year (4 digits); without --stage, latest data <= year."
+        ),
     ] = 2025,
     material: Annotated[
         str | None, typer.Option(help="With --stage: the material (REO, HREE, NdFeB ...).")

@@ -51,8 +51,9 @@ def chain_from_store(
 ) -> tuple[ChainReport, Receipt]:
     """The chain report for `year`, optionally for one element and/or stage, with its receipt."""
     known = _checked(store, element, stage)
+    current = current_rows(store.frame("production"), store.frame("vintages"))
     report = chain_report(
-        current_rows(store.frame("production"), store.frame("vintages")),
+        current,
         material_elements=store.frame("material_elements"),
         us_trade=store.frame("us_trade"),
         facilities=store.frame("facilities"),
@@ -61,6 +62,13 @@ def chain_from_store(
         stage=stage,
         stage_order=list(store.frame("stages").sort_values("order")["stage"]),
     )
+    if not report.stages:  # an empty report would read as "no concentration anywhere"
+        years = sorted({int(y) for y in available(current)["year"]})
+        raise InvalidInput(
+            f"no data up to {year}"
+            + (f" for {element}" if element else "")
+            + (f"; years with data: {years[0]}-{years[-1]}" if years else "")
+        )
     return report, _receipt(store, year, element, stage)
 
 
