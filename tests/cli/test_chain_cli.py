@@ -69,7 +69,7 @@ def test_plot_writes_a_png(cli: Cli, tmp_path: Path) -> None:
         (("--stage", "smelting"), "unknown stage 'smelting'"),
         (("--element", "Xx"), "unknown element 'Xx'"),
         (("--stage", "mining", "--year", "1990"), "no mining data for 1990"),
-        (("--year", "2010"), "no data up to 2010; years with data: 2018-"),
+        (("--year", "2010"), "no stage has data up to 2010; try a later --year"),
         (("--year", "-5"), "invalid value '-5' for --year"),
     ],
 )

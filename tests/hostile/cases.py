@@ -32,6 +32,7 @@ BASES: dict[tuple[str, ...], list[str]] = {
     ("data", "list"): [],
     ("data", "import"): ["production", IMPORT, "--db", "{tmp}/store.duckdb"],
     ("data", "export"): ["production", "--out", "{tmp}/export.csv"],
+    ("data", "remove"): ["mcs2027", "--db", "{tmp}/store.duckdb"],
     ("screen", "run"): [MOTOR],
     ("screen", "history"): ["--db", "{tmp}/store.duckdb"],
     ("screen", "diff"): ["1", "2", "--db", "{tmp}/store.duckdb"],
@@ -41,6 +42,7 @@ BASES: dict[tuple[str, ...], list[str]] = {
     ("backtest",): ["2025-04", "--runs", "32"],
     ("events", "list"): [],
     ("events", "study"): ["--prices", PRICES, "--market", "SPY"],
+    ("serve", "keys", "create"): ["--tenant", "acme", "--keys-file", "{tmp}/keys.json"],
     ("events", "fetch"): [
         *("--tickers", "LYC.AX", "--from", "2025-01-01", "--to", "2025-02-01"),
         *("--out", "{tmp}/prices.csv"),
@@ -91,12 +93,14 @@ def commands() -> dict[tuple[str, ...], Any]:
     from lanthanide.cli.app import Root
 
     found: dict[tuple[str, ...], Any] = {}
+
+    def walk(path: tuple[str, ...], command: Any) -> None:
+        found[path] = command
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            walk((*path, name), sub)
+
     for entry in Root.ENTRIES:
-        command = entry.load()
-        subs = getattr(command, "commands", None)
-        found[(entry.name,)] = command
-        for name, sub in (subs or {}).items():
-            found[(entry.name, name)] = sub
+        walk((entry.name,), entry.load())
     return found
 
 
@@ -238,6 +242,9 @@ def generate() -> list[Case]:
     for path, command in commands().items():
         if hasattr(command, "commands"):
             cases += _group_cases(path, command)
+            for param in command.params:  # a group's own options (serve --port ...)
+                if param.param_type_name == "option" and not param.is_eager:
+                    cases += _option_cases(path, param, [])
             continue
         base = BASES[path]
         for param in command.params:

@@ -27,6 +27,7 @@ class Root(LazyGroup):
         Entry("simulate", "lanthanide.cli.simulate", "simulate_command"),
         Entry("backtest", "lanthanide.cli.simulate", "backtest_command"),
         Entry("events", "lanthanide.cli.events", "app"),
+        Entry("serve", "lanthanide.cli.serve", "app"),
     )
 
 

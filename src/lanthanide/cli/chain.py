@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from lanthanide.cli.common import DbOption, emit, open_store
+from lanthanide.errors import InvalidInput
 from lanthanide.report import chain as render
 from lanthanide.store.views import chain_from_store, stage_from_store
 
@@ -62,6 +63,12 @@ def chain(
     else:
         report, receipt = chain_from_store(store, year, element)
         stages = report.stages
+        if not stages:  # empty tables with exit 0 would read as "no concentration anywhere"
+            raise InvalidInput(
+                f"no stage has data up to {year}"
+                + (f" for {element}" if element else "")
+                + "; try a later --year"
+            )
         text = {
             Format.json: lambda: render.report_json(report, receipt),
             Format.csv: lambda: render.shares_csv(stages),

@@ -24,12 +24,14 @@ from lanthanide.errors import (
     InvalidInput,
     InvalidRule,
     LanthanideError,
+    NotFound,
     SimulationError,
 )
 
 #: exit code per error class; 2 is "your input was wrong", as the CLI contract says.
 EXIT_CODES: dict[type[LanthanideError], int] = {
     InvalidInput: 2,
+    NotFound: 2,
     ConfigError: 2,
     InvalidRule: 3,
     DatasetIntegrityError: 4,

@@ -98,8 +98,9 @@ def _country(flag: str, value: str | None) -> str | None:
 def _assumptions(items: list[str] | None, rules: RuleSet) -> dict[str, Status]:
     try:
         return parse_assumptions(items or [], rules)
-    except ValueError as error:
-        raise InvalidInput(str(error), [Problem(str(error), column="--assume")]) from None
+    except InvalidInput as error:
+        message = str(error.args[0])
+        raise InvalidInput(f"--assume: {message}", [Problem(message, column="--assume")]) from None
 
 
 def _emit(text: str, out: Path | None) -> None:
@@ -304,7 +305,10 @@ def run(
             runs.append(Run(source, mapping, on, options, result))
             dated.append(DatedScreening(source=str(path), as_of=on.isoformat(), screening=result))
     if store is not None:
-        ids = record_runs(store.con, runs)
+        try:
+            ids = record_runs(store.con, runs)
+        finally:
+            store.close()
         dated = [d.model_copy(update={"run_id": i}) for d, i in zip(dated, ids, strict=True)]
         sys.stderr.write(_recorded(ids, store.path))
     if len(dated) == 1:

@@ -164,7 +164,15 @@ class GuardedCommand(TyperCommand):
 
 
 class GuardedGroup(TyperGroup):
-    """A typer group that names the closest commands on a typo (its options are all eager)."""
+    """A typer group that refuses its own options twice and names the closest commands on a typo.
+
+    A group's parser stops at the first word that is not an option (the subcommand), so only the
+    group's own options are counted here; the subcommand counts its own.
+    """
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        check_repeats(self, ctx, args)
+        return super().parse_args(ctx, args)
 
     def resolve_command(self, ctx: Context, args: list[str]) -> tuple[str | None, Any, list[str]]:
         name = args[0]

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lanthanide.controls.rule import Rule, RuleSet, Status
+from lanthanide.errors import InvalidInput, Problem
 
 
 def status_on(
@@ -120,19 +121,23 @@ def timeline(
 
 
 def parse_assumptions(items: list[str], rules: RuleSet) -> dict[str, Status]:
-    """Parse `ID=STATUS` strings; raise ValueError naming the bad item."""
+    """Parse `ID=STATUS` statements; InvalidInput (field `assume`) names the bad one."""
     out: dict[str, Status] = {}
     allowed = ", ".join(s.value for s in Status)
     for item in items:
         key, sep, value = item.partition("=")
         key, value = key.strip(), value.strip()
         if not sep or not key or not value:
-            raise ValueError(f"--assume {item!r}: expected ID=STATUS")
+            raise _bad_assumption(f"assumption {item!r}: expected ID=STATUS")
         if key not in rules.rules:
             known = ", ".join(sorted(rules.rules))
-            raise ValueError(f"--assume {item!r}: unknown measure {key!r} (known: {known})")
+            raise _bad_assumption(f"assumption {item!r}: unknown measure {key!r} (known: {known})")
         try:
             out[key] = Status(value)
         except ValueError:
-            raise ValueError(f"--assume {item!r}: status must be one of {allowed}") from None
+            raise _bad_assumption(f"assumption {item!r}: status must be one of {allowed}") from None
     return out
+
+
+def _bad_assumption(message: str) -> InvalidInput:
+    return InvalidInput(message, [Problem(message, column="assume")])

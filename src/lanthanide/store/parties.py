@@ -224,6 +224,21 @@ def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
 
 
+def carry(con: duckdb.DuckDBPyConnection, old: Path) -> None:
+    """Copy the imported party lists of the store file `old` into `con` (a rebuilt store)."""
+    con.execute("attach ? as old_parties (read_only)", [str(old)])
+    try:
+        present = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_catalog = 'old_parties' and table_name = ?",
+            [TABLE],
+        ).fetchone()
+        if present and present[0]:
+            con.execute(f'insert into "{TABLE}" by name select * from old_parties."{TABLE}"')
+    finally:
+        con.execute("detach old_parties")
+
+
 def import_parties(con: duckdb.DuckDBPyConnection, file: Path, vintage: str) -> int:
     """Validate `file`, then add it as vintage `vintage` in one transaction; return the rows."""
     frame = read_csl(file)

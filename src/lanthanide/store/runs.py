@@ -213,7 +213,7 @@ def materialised(run: Run) -> Iterator[tuple[Path, Path | None]]:
 def carry(con: duckdb.DuckDBPyConnection, old: Path) -> None:
     """Copy the runs of the store file `old` into `con` (when a store is rebuilt)."""
     ensure_tables(con)
-    con.execute(f"attach '{old}' as old_runs (read_only)")
+    con.execute("attach ? as old_runs (read_only)", [str(old)])
     try:
         present = {
             str(r[0])

@@ -10,7 +10,7 @@ from lanthanide.chain import (
     current_rows,
 )
 from lanthanide.chain.metrics import available
-from lanthanide.errors import InvalidInput
+from lanthanide.errors import InvalidInput, NotFound
 from lanthanide.receipt import Receipt, make_receipt
 from lanthanide.store.db import Store
 
@@ -51,9 +51,8 @@ def chain_from_store(
 ) -> tuple[ChainReport, Receipt]:
     """The chain report for `year`, optionally for one element and/or stage, with its receipt."""
     known = _checked(store, element, stage)
-    current = current_rows(store.frame("production"), store.frame("vintages"))
     report = chain_report(
-        current,
+        current_rows(store.frame("production"), store.frame("vintages")),
         material_elements=store.frame("material_elements"),
         us_trade=store.frame("us_trade"),
         facilities=store.frame("facilities"),
@@ -62,13 +61,6 @@ def chain_from_store(
         stage=stage,
         stage_order=list(store.frame("stages").sort_values("order")["stage"]),
     )
-    if not report.stages:  # an empty report would read as "no concentration anywhere"
-        years = sorted({int(y) for y in available(current)["year"]})
-        raise InvalidInput(
-            f"no data up to {year}"
-            + (f" for {element}" if element else "")
-            + (f"; years with data: {years[0]}-{years[-1]}" if years else "")
-        )
     return report, _receipt(store, year, element, stage)
 
 
@@ -92,7 +84,7 @@ def stage_from_store(
     that_year = combos[combos["year"] == year]
     if that_year.empty:
         years = sorted({int(y) for y in combos["year"]})
-        raise InvalidInput(
+        raise NotFound(
             f"no {stage} data for {year}"
             + (f" and material {material}" if material else "")
             + (f"; years with data: {years}" if years else "")
