@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -114,3 +116,28 @@ def test_debug_shows_the_traceback_of_a_bug(monkeypatch: pytest.MonkeyPatch) -> 
     assert outcome.exit_code == 1
     assert "Traceback" in outcome.stderr and "_boom" in outcome.stderr
     assert outcome.error_lines[-1].startswith("internal error: RuntimeError: boom")
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_reader_that_stops_early_ends_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lanthanide.cli.app import app
+    from lanthanide.cli.errors import run_guarded
+
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    monkeypatch.setattr(sys, "stderr", err)
+    assert run_guarded(app, ["timeline", "--format", "json"]) == 1  # as click exits on EPIPE
+    assert err.getvalue() == ""
+
+
+def test_a_name_no_file_system_allows_is_a_usage_error(tmp_path: Path) -> None:
+    long = tmp_path / ("n" * 300)
+    line = assert_usage_error(invoke("chain", "--db", long), mentions="file name too long")
+    assert line.startswith("error: lanthanide chain: --db ")
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    assert_usage_error(invoke("screen", loop), mentions="symbolic link loop")

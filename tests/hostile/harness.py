@@ -7,6 +7,7 @@ Two runners, same outcome type:
 
 - `invoke(*args)` runs the real entry point (`run_guarded`) in this process; fast, for generated
   cases. `LANTHANIDE_HOME` is whatever the test set (tests/conftest.py isolates it per test).
+  A run still going after TIMEOUT_S raises `Hung` (a guard, not a timed assertion).
 - `run_cli(*args)` runs `python -m lanthanide` in a subprocess; for what only a real process shows
   (start-up, signals, stdin). Its timeout is a guard against hangs, not a timed assertion.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -61,12 +63,24 @@ def invoke(*args: str | os.PathLike[str], stdin: str = "") -> Outcome:
     out, err = io.StringIO(), io.StringIO()
     saved_argv, saved_stdin = sys.argv, sys.stdin
     sys.argv, sys.stdin = ["lanthanide", *argv], io.StringIO(stdin)
+    previous = signal.signal(signal.SIGALRM, _hung)
+    signal.setitimer(signal.ITIMER_REAL, TIMEOUT_S)  # a guard against a hang, not a timing test
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main_exit_code()
     finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
         sys.argv, sys.stdin = saved_argv, saved_stdin
     return Outcome(argv, code, out.getvalue(), err.getvalue())
+
+
+class Hung(BaseException):
+    """Raised in a run that outlived TIMEOUT_S (BaseException: no `except Exception` hides it)."""
+
+
+def _hung(signum: int, frame: object) -> None:
+    raise Hung(f"still running after {TIMEOUT_S:.0f} s")
 
 
 def run_cli(

@@ -43,3 +43,18 @@ def test_partial_and_changed_files_are_caught(tmp_path: Path) -> None:
     (tmp_path / "kept.csv").write_text("b\n")
     with pytest.raises(AssertionError, match="rewritten"):
         assert_no_partial_files(tmp_path, before)
+
+
+def test_a_hanging_run_is_stopped_by_the_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import lanthanide.cli.chain
+    from tests.hostile import harness
+
+    def hang() -> None:
+        time.sleep(30)
+
+    monkeypatch.setattr(lanthanide.cli.chain, "chain", hang)
+    monkeypatch.setattr(harness, "TIMEOUT_S", 0.2)
+    with pytest.raises(harness.Hung):
+        invoke("chain")

@@ -10,6 +10,7 @@ import typer
 
 from lanthanide import service
 from lanthanide.cli.common import DbOption, emit, request, settings
+from lanthanide.errors import InvalidInput
 from lanthanide.report import chain as render
 
 #: request field -> the option that sets it
@@ -37,7 +38,10 @@ def chain(
         str | None, typer.Option(help="One stage (mining, separation, metal_alloy, magnet, ...).")
     ] = None,
     year: Annotated[
-        int, typer.Option(help="Data year; without --stage, latest data <= year.")
+        int,
+        typer.Option(
+            min=1000, max=9999, help="Data year (4 digits); without --stage, latest data <= year."
+        ),
     ] = 2025,
     material: Annotated[
         str | None, typer.Option(help="With --stage: the material (REO, HREE, NdFeB ...).")
@@ -79,11 +83,15 @@ def chain(
             request(service.ChainRequest, FLAGS, year=year, element=element), resources
         )
         stages = full.report.stages
+        if not full.report.stages:  # empty tables with exit 0 would read as "no data anywhere"
+            raise InvalidInput(
+                f"no stage has data up to {year}"
+                + (f" for {element}" if element else "")
+                + "; try a later --year"
+            )
         text = {
             Format.json: lambda: render.report_json(full.report, full.receipt),
             Format.csv: lambda: render.shares_csv(stages),
             Format.table: lambda: render.report_table(full.report),
         }[fmt]()
-    emit(text, out)
-    if plot is not None:
-        render.plot_shares(stages, plot)
+    emit(text, out, {} if plot is None else {plot: render.shares_png(stages)})

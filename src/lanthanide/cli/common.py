@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from lanthanide.config import Settings
 from lanthanide.errors import InvalidInput, Problem
 from lanthanide.store.db import Store
-from lanthanide.store.files import atomic_write_text
+from lanthanide.store.files import write_all
 
 #: upper bound of `--runs`. bench_simulate measured 10,000 runs in 1.1-2.4 s (README), so this is
 #: 2-4 minutes; the Monte Carlo standard error of a probability is then at most
@@ -55,12 +55,18 @@ def open_store(db: Path | None) -> Store:
     return Store.from_settings(settings(db))
 
 
-def emit(text: str, out: Path | None) -> None:
-    """Print `text`, or write it atomically to `out`."""
+def emit(text: str, out: Path | None, also: Mapping[Path, bytes] | None = None) -> None:
+    """Print `text` or write it to `out`, with the files in `also`: all written, or none.
+
+    The extra files (--lines, --plot) are staged with `out`, so a failure of any leaves every
+    target as it was; printed text comes after they are written.
+    """
+    files = dict(also or {})
+    if out is not None:
+        files[out] = text.encode("utf-8")
+    write_all(files)
     if out is None:
         typer.echo(text, nl=not text.endswith("\n"))
-    else:
-        atomic_write_text(out, text)
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -10,6 +10,7 @@ import typer
 
 from lanthanide.cli.common import DbOption, default_db, emit, open_store
 from lanthanide.errors import DatasetIntegrityError
+from lanthanide.report.cells import safe_frame
 from lanthanide.store.datasets import dataset_path, verify_dataset
 from lanthanide.store.db import Store
 from lanthanide.store.files import atomic_write_bytes
@@ -160,7 +161,7 @@ def export(
     with open_store(db) as store:
         frame = store.history(table) if all_vintages else store.current(table)
     if fmt is ExportFormat.csv:
-        atomic_write_bytes(out, frame.to_csv(index=False).encode("utf-8"))
+        atomic_write_bytes(out, safe_frame(frame).to_csv(index=False).encode("utf-8"))
     else:
         atomic_write_bytes(out, frame.to_parquet(index=False))
     typer.echo(f"wrote {len(frame)} rows to {out}")

@@ -44,6 +44,8 @@ USAGE_EXIT = 2
 INTERNAL_EXIT = 1
 #: exit code after Ctrl-C (128 + SIGINT, as shells report it)
 INTERRUPTED_EXIT = 130
+#: exit code when the reader of stdout went away (`| head`): click's, so both paths agree
+BROKEN_PIPE_EXIT = 1
 #: set to 1 to see the traceback of an internal error
 DEBUG_VARIABLE = "LANTHANIDE_DEBUG"
 
@@ -84,6 +86,17 @@ def _internal(error: BaseException) -> int:
     return INTERNAL_EXIT
 
 
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so flushing it at exit does not raise BrokenPipeError again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a file (tests capture into memory): nothing to flush
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
 def _invoke(app: typer.Typer, args: list[str]) -> int:
     command = typer.main.get_command(app)
     try:
@@ -106,7 +119,12 @@ def _invoke(app: typer.Typer, args: list[str]) -> int:
         sys.stderr.write(f"error: {usage_message(error)}\n")
         return USAGE_EXIT
     except BrokenPipeError:  # `lanthanide ... | head`: the reader has all it wanted
-        return 0
+        _discard_stdout()
+        return BROKEN_PIPE_EXIT
+    except SystemExit as done:  # click's own exit when stdout is a closed pipe
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            _discard_stdout()
+        return done.code if isinstance(done.code, int) else BROKEN_PIPE_EXIT
     except Exception as error:
         return _internal(error)
     return 0

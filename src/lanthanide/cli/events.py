@@ -11,12 +11,11 @@ from typing import Annotated
 import typer
 
 from lanthanide import service
-from lanthanide.cli.common import options_named, request
+from lanthanide.cli.common import emit, options_named, request
 from lanthanide.errors import InvalidInput, Problem
 from lanthanide.report import events as render
 from lanthanide.report import volatility as vol_render
 from lanthanide.service.market_events import StudyRequest
-from lanthanide.store.files import atomic_write_text
 from lanthanide.store.prices import MAX_GAP_DAYS
 from lanthanide.store.uploads import Upload
 
@@ -62,13 +61,6 @@ def _pair(value: str, flag: str) -> tuple[int, int]:
     return first, second
 
 
-def _emit(text: str, out: Path | None) -> None:
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        atomic_write_text(out, text)
-
-
 @app.command("list")
 def list_events(
     *,
@@ -92,12 +84,14 @@ def list_events(
         actor=actor.upper() if actor else None,
     )
     result = service.events(body)
-    if fmt is Format.json:
-        _emit(render.events_json(result.events, result.receipt.model_dump(mode="json")), out)
-    elif fmt is Format.csv:
-        _emit(render.events_csv(result.events), out)
-    else:
-        _emit(render.events_table(result.events), out)
+    text = {
+        Format.json: lambda: render.events_json(
+            result.events, result.receipt.model_dump(mode="json")
+        ),
+        Format.csv: lambda: render.events_csv(result.events),
+        Format.table: lambda: render.events_table(result.events),
+    }[fmt]()
+    emit(text, out)
 
 
 #: request field -> the option that sets it (for error messages)
@@ -264,14 +258,12 @@ def study(
     body = _study_request(**{k: v for k, v in locals().items() if k in STUDY_OPTIONS})
     with options_named(FLAGS):
         result = service.study(body, prices=_upload(prices), factors=_upload(factors))
-    if fmt is Format.json:
-        _emit(render.study_json(result), out)
-    elif fmt is Format.csv:
-        _emit(render.study_csv(result), out)
-    else:
-        _emit(render.study_table(result), out)
-    if plot is not None:
-        render.plot_caar(result, plot)
+    text = {
+        Format.json: render.study_json,
+        Format.csv: render.study_csv,
+        Format.table: render.study_table,
+    }[fmt](result)
+    emit(text, out, {} if plot is None else {plot: render.caar_png(result)})
 
 
 @app.command("volatility")
@@ -306,14 +298,12 @@ def volatility(
     body = _study_request(**{k: v for k, v in locals().items() if k in STUDY_OPTIONS})
     with options_named(FLAGS):
         result = service.volatility(body, prices=_upload(prices), factors=_upload(factors))
-    if fmt is Format.json:
-        _emit(vol_render.volatility_json(result), out)
-    elif fmt is Format.csv:
-        _emit(vol_render.volatility_csv(result), out)
-    else:
-        _emit(vol_render.volatility_table(result), out)
-    if plot is not None:
-        vol_render.plot_volatility(result, plot)
+    text = {
+        Format.json: vol_render.volatility_json,
+        Format.csv: vol_render.volatility_csv,
+        Format.table: vol_render.volatility_table,
+    }[fmt](result)
+    emit(text, out, {} if plot is None else {plot: vol_render.volatility_png(result)})
 
 
 @app.command("fetch")

@@ -24,6 +24,24 @@ from typer.core import TyperCommand
 from lanthanide.cli.usage import GuardedCommand, GuardedGroup
 
 
+def _group_class(own: Any) -> Any:
+    """A group keeps its own class when it is a guarded one (screen's default command)."""
+    return own if isinstance(own, type) and issubclass(own, GuardedGroup) else GuardedGroup
+
+
+def _guard(app: typer.Typer) -> None:
+    """Give every command and nested group of `app` the guarded classes (typer's default class
+    is its plain TyperCommand / TyperGroup, which skip the checks)."""
+    for info in app.registered_commands:
+        if info.cls is None or info.cls is TyperCommand:
+            info.cls = GuardedCommand
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            _guard(group.typer_instance)
+        own = group.cls if isinstance(group.cls, type) else None
+        group.cls = _group_class(own)
+
+
 @dataclass(frozen=True)
 class Entry:
     """A command by name: `attr` of `module` is a command function or a `typer.Typer` group."""
@@ -37,14 +55,8 @@ class Entry:
         target = getattr(importlib.import_module(self.module), self.attr)
         wrapper = typer.Typer(add_completion=False)
         if isinstance(target, typer.Typer):
-            for info in target.registered_commands:
-                # typer fills in its plain TyperCommand by default: guard those too
-                if info.cls is None or info.cls is TyperCommand:
-                    info.cls = GuardedCommand
-            # a group keeps its own class when it is a guarded one (screen's default command)
-            own = target.info.cls
-            cls = own if isinstance(own, type) and issubclass(own, GuardedGroup) else GuardedGroup
-            wrapper.add_typer(target, name=self.name, cls=cls)
+            _guard(target)
+            wrapper.add_typer(target, name=self.name, cls=_group_class(target.info.cls))
             group: Any = typer.main.get_command(wrapper)
             command: Command = group.commands[self.name]
             return command

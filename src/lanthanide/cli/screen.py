@@ -18,7 +18,7 @@ import typer
 
 from lanthanide import service
 from lanthanide.bom.model import COUNTRY_CODE
-from lanthanide.cli.common import default_db, options_named, request, settings
+from lanthanide.cli.common import default_db, emit, options_named, request, settings
 from lanthanide.cli.usage import GuardedGroup
 from lanthanide.controls import parse_assumptions
 from lanthanide.controls.history import (
@@ -42,7 +42,7 @@ from lanthanide.report.lines import lines_csv
 from lanthanide.report.screening_html import screening_html, timeline_html
 from lanthanide.store.bom_reader import read_bom
 from lanthanide.store.db import Store
-from lanthanide.store.files import atomic_write_bytes, atomic_write_text
+from lanthanide.store.files import atomic_write_text
 from lanthanide.store.parties import party_lists
 from lanthanide.store.rules import shipped_rules
 from lanthanide.store.runs import Input, Run, latest_per_bom, materialised
@@ -293,13 +293,14 @@ def run(
     store = _writable(db) if record else None
     runs: list[Run] = []
     dated: list[DatedScreening] = []
+    also: dict[Path, bytes] = {}  # --lines, written with --out (both or neither)
     for path, source, bom in parsed:
         inputs = {f"bom:{source.name}": source.sha256}
         if mapping is not None:
             inputs[f"columns:{mapping.name}"] = mapping.sha256
         facts = facts_for(bom, rules)
         if lines is not None:
-            atomic_write_bytes(lines, lines_csv(facts))
+            also[lines] = lines_csv(facts)
         for on in dates:
             result = screen_on(bom, rules, lists, on, options, inputs=inputs, facts=facts)
             runs.append(Run(source, mapping, on, options, result))
@@ -315,7 +316,7 @@ def run(
         text = _render_one(dated[0].screening, format)
     else:
         text = _render_series(series(dated), format)
-    _emit(text, out)
+    emit(text, out, also)
 
 
 class ListFormat(StrEnum):

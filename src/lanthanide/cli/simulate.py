@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from lanthanide.cli.common import MAX_RUNS
+from lanthanide.cli.warm import notice_if_cold
 from lanthanide.errors import InvalidInput
 from lanthanide.receipt import make_receipt
 from lanthanide.report import simulation as report
@@ -23,7 +24,7 @@ from lanthanide.shock.network import build_network
 from lanthanide.shock.scenario import Scenario
 from lanthanide.shock.simulation import ASSUMPTIONS, SimulationResult, prepare, simulate
 from lanthanide.store import dataset_receipts, read_table
-from lanthanide.store.files import atomic_write_bytes, atomic_write_text
+from lanthanide.store.files import atomic_directory, atomic_write_bytes, atomic_write_text
 from lanthanide.store.scenario_reader import read_scenario
 from lanthanide.store.shock_network import Calibration, load_calibration
 
@@ -82,6 +83,7 @@ def run(
 ) -> SimulationResult:
     network = build_network(calibration.tables, scenario.start, scenario.months)
     model = prepare(network, scenario, calibration.defaults)
+    notice_if_cold(console.file)  # the first run of an install compiles the kernel for minutes
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -173,8 +175,10 @@ def simulate_command(
     )
     payload = report.contract(result, receipt)
     if out is not None:
-        for path in report.write_outputs(out, payload, result):
-            err.print(f"wrote {path}")
+        with atomic_directory(out) as staging:  # all files or none
+            written = report.write_outputs(staging, payload, result)
+        for path in written:
+            err.print(f"wrote {out / path.relative_to(staging)}")
     if fmt is Format.json:
         typer.echo(report.to_json(payload), nl=False)
     else:
@@ -213,8 +217,9 @@ def backtest_command(
     receipt = _receipt("backtest", scenario, path.read_bytes(), calibration, runs=runs, seed=seed)
     payload = {"receipt": receipt.model_dump(mode="json"), **bt.as_dict()}
     if out is not None:
-        atomic_write_text(out / "backtest.json", report.to_json(payload))
-        atomic_write_bytes(out / "backtest.png", report.backtest_chart(bt))
+        with atomic_directory(out) as staging:  # both files or neither
+            atomic_write_text(staging / "backtest.json", report.to_json(payload))
+            atomic_write_bytes(staging / "backtest.png", report.backtest_chart(bt))
         err.print(f"wrote {out / 'backtest.json'} and {out / 'backtest.png'}")
     if fmt is Format.json:
         typer.echo(report.to_json(payload), nl=False)

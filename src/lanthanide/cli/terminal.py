@@ -18,7 +18,9 @@ from typing import Any, TextIO, cast
 
 #: C0 controls except tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates
 _UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-_STRIP = re.compile(f"[{_UNSAFE}]")
+#: a whole control sequence: CSI (`ESC [ ... final`) or OSC (`ESC ] ... BEL or ESC \\`)
+_SEQUENCE = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+_STRIP = re.compile(f"{_SEQUENCE}|[{_UNSAFE}]")
 #: colour only
 _SGR = r"\x1b\[[0-9;]*m"
 #: what a rich live display writes: colour, carriage return, erase line, cursor up/column, cursor
@@ -32,12 +34,12 @@ BUSY_DELAY_S = 1.0
 
 
 def clean_text(text: str) -> str:
-    """`text` without control characters (newline and tab kept) or bidi formatting characters."""
+    """`text` without control sequences or characters (newline and tab kept) or bidi formatting."""
     return _STRIP.sub("", text)
 
 
 def _filter(keep: str) -> Callable[[str], str]:
-    pattern = re.compile(f"({keep})|[{_UNSAFE}]")
+    pattern = re.compile(f"({keep})|{_SEQUENCE}|[{_UNSAFE}]")
     return lambda text: pattern.sub(lambda m: m.group(1) or "", text)
 
 

@@ -9,6 +9,7 @@ input of the same invocation, and a command name typo (with the closest names).
 from __future__ import annotations
 
 import difflib
+import errno
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -105,18 +106,40 @@ def check_repeats(command: TyperCommand | TyperGroup, ctx: Context, args: list[s
 
 
 def _same(a: Path, b: Path) -> bool:
-    if a.exists() and b.exists():
-        return a.samefile(b)
-    return a.resolve() == b.resolve()
+    """Whether two paths name one file (by inode when both exist, else by absolute path)."""
+    try:
+        if a.exists() and b.exists():
+            return a.samefile(b)
+        return a.resolve() == b.resolve()
+    except OSError:  # a name too long or a loop: check_names has refused it already
+        return False
+
+
+#: errors of a path that no file can have, whatever is on the disk
+IMPOSSIBLE_NAMES = {errno.ENAMETOOLONG: "file name too long", errno.ELOOP: "symbolic link loop"}
+
+
+def check_names(params: dict[str, Any], paths: list[tuple[str, Path]], ctx: Context) -> None:
+    """Refuse a path the system cannot even look up (a name over 255 bytes, a link loop)."""
+    for name, path in paths:
+        try:
+            path.stat()
+        except OSError as error:
+            if error.errno in IMPOSSIBLE_NAMES:
+                shown = str(path) if len(str(path)) <= 80 else str(path)[:77] + "..."
+                raise UsageError(
+                    f"{_hint(params.get(name))} {shown}: {IMPOSSIBLE_NAMES[error.errno]}", ctx
+                ) from None
 
 
 def check_paths(command: TyperCommand, ctx: Context) -> None:
-    """Refuse an output path that is also another path of the same invocation."""
+    """Refuse an impossible path, and an output path that is also another path of the call."""
     params = {p.name: p for p in command.get_params(ctx)}
     paths: list[tuple[str, Path]] = []
     for name, value in ctx.params.items():
         values = value if isinstance(value, list | tuple) else [value]
         paths += [(name, v) for v in values if isinstance(v, Path)]
+    check_names(params, paths, ctx)
     for i, (name, path) in enumerate(paths):
         for other, other_path in paths[i + 1 :]:
             written = name in OUTPUT_PARAMETERS or other in OUTPUT_PARAMETERS
@@ -141,7 +164,15 @@ class GuardedCommand(TyperCommand):
 
 
 class GuardedGroup(TyperGroup):
-    """A typer group that names the closest commands on a typo (its options are all eager)."""
+    """A typer group that refuses its own options twice and names the closest commands on a typo.
+
+    A group's parser stops at the first word that is not an option (the subcommand), so only the
+    group's own options are counted here; the subcommand counts its own.
+    """
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        check_repeats(self, ctx, args)
+        return super().parse_args(ctx, args)
 
     def resolve_command(self, ctx: Context, args: list[str]) -> tuple[str | None, Any, list[str]]:
         name = args[0]

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from lanthanide.controls.history import ProductChange, Rescreen, Series
 from lanthanide.controls.result import Screening
+from lanthanide.report.cells import SafeWriter
 from lanthanide.report.screening import screening_csv, screening_table
 from lanthanide.store.runs import Summary
 
@@ -82,7 +83,7 @@ def series_json(result: Series) -> str:
 def series_csv(result: Series) -> str:
     """The screening CSV of every run, with the BOM and date in front of each row."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeWriter(buffer, lineterminator="\n")
     for i, run in enumerate(result.runs):
         rows = list(csv.reader(io.StringIO(screening_csv(run.screening))))
         if i == 0:

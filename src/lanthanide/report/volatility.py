@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import math
-from pathlib import Path
 
 from lanthanide.markets.vol_result import GarchEvent, Realized, VolatilityResult, VolEvent
+from lanthanide.report.cells import SafeDictWriter
 from lanthanide.report.events import footer, model_json
-from lanthanide.store.files import atomic_write_bytes
 
 CSV_FIELDS = (
     "event_id",
@@ -96,7 +94,7 @@ def volatility_json(result: VolatilityResult) -> str:
 def volatility_csv(result: VolatilityResult) -> str:
     """One row per event and series (firms, basket, benchmarks)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer = SafeDictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for e in result.events:
         realized = {r.series: r for r in e.realized}
@@ -125,7 +123,7 @@ def volatility_csv(result: VolatilityResult) -> str:
     return out.getvalue()
 
 
-def plot_volatility(result: VolatilityResult, path: Path) -> None:
+def volatility_png(result: VolatilityResult) -> bytes:
     """The basket's GARCH-X conditional volatility with the events marked, and per event the
     basket's realised volatility before and after day 0."""
     # matplotlib loads only when a plot is asked for: it would add ~0.5 s to every CLI start.
@@ -164,4 +162,4 @@ def plot_volatility(result: VolatilityResult, path: Path) -> None:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
     plt.close(fig)
-    atomic_write_bytes(path, buffer.getvalue())
+    return buffer.getvalue()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from importlib.resources import files
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +32,10 @@ SAMPLE = "rare_earth_prices.csv"
 SAMPLE_MARKET = ("SPY", "LYC.AX=STW.AX", "ILU.AX=STW.AX")
 
 Model = Literal["mean", "market_adjusted", "market", "ff3"]
+#: trading days relative to day 0 (about eight years either way)
+Offset = Annotated[int, Field(ge=-2000, le=2000)]
+#: an ad hoc event date within the years the price readers accept
+EventDate = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2200, 12, 31))]
 
 
 class EventsRequest(BaseModel):
@@ -59,7 +63,7 @@ class StudyRequest(BaseModel):
     events: list[str] | Literal["all"] = Field(
         "all", description="catalogue ids, or 'all' (the default unless event_dates are given)"
     )
-    event_dates: list[dt.date] = Field(default_factory=list, description="ad hoc event dates")
+    event_dates: list[EventDate] = Field(default_factory=list, description="ad hoc event dates")
     tickers: list[str] = Field(
         default_factory=list, description="firms; default: every column that is not a benchmark"
     )
@@ -67,8 +71,8 @@ class StudyRequest(BaseModel):
         default_factory=lambda: list(SAMPLE_MARKET),
         description="a default benchmark and/or TICKER=MARKET pairs",
     )
-    window: tuple[int, int] = (-1, 1)
-    estimation: tuple[int, int] = (-250, -30)
+    window: tuple[Offset, Offset] = (-1, 1)
+    estimation: tuple[Offset, Offset] = (-250, -30)
     model: Model = "market"
     min_estimation: int = Field(30, ge=5)
     start: dt.date | None = Field(None, description="only events on/after")
