@@ -193,8 +193,13 @@ def _garch_series(fit: GarchFit, s: Series, calendar: pd.DatetimeIndex) -> Garch
     path: list[VolPoint] = []
     if s.role == "basket":
         days = calendar[s.rows].date
-        vols = np.sqrt(TRADING_DAYS * fit.sigma2) / 100
-        path = [VolPoint(date=d, vol=float(v)) for d, v in zip(days, vols, strict=True)]
+        # a fit that did not converge can leave a negative or undefined variance on some days:
+        # those days have no volatility to draw, rather than a NaN in the result
+        valid = np.isfinite(fit.sigma2) & (fit.sigma2 >= 0)
+        vols = np.sqrt(TRADING_DAYS * np.where(valid, fit.sigma2, 0.0)) / 100
+        path = [
+            VolPoint(date=d, vol=float(v)) for d, v, ok in zip(days, vols, valid, strict=True) if ok
+        ]
     return GarchSeries(
         series=s.name,
         role=s.role,
