@@ -58,6 +58,7 @@ def produce_and_ship(  # noqa: PLR0917 - compiled helpers take their groups posi
     pending = st.pending
     planned = fl.planned
     recv = fl.recv
+    cn_out = fl.cn_out
     req = fl.req
     res = ed.res
     start = rs.start
@@ -96,11 +97,14 @@ def produce_and_ship(  # noqa: PLR0917 - compiled helpers take their groups posi
                     mag_prod[w] += p_l[w]
         for d in range(n_r):
             n = res[li, r, d]
-            export = r == CN and d != CN and magnet
+            abroad = r == CN and d != CN
+            export = abroad and magnet
             if n < 0:
                 for w in range(lanes):
                     ship = orders[li, d, r, w] * per_order[w]
                     recv[li, d, w] += ship
+                    if abroad:
+                        cn_out[li, d, w] += ship
                     if export:
                         month[1 + d, w] += ship
                 continue
@@ -118,6 +122,8 @@ def produce_and_ship(  # noqa: PLR0917 - compiled helpers take their groups posi
                 withheld[li, r, w] += blocked
                 ship -= blocked
                 recv[li, d, w] += ship
+                if abroad:
+                    cn_out[li, d, w] += ship
                 if export:
                     month[1 + d, w] += ship
 
@@ -142,6 +148,7 @@ def decide_licences(  # noqa: PLR0917
     pending = st.pending
     quota_left = fl.quota_left
     recv = fl.recv
+    cn_out = fl.cn_out
     req = fl.req
     start = rs.start
     withheld = st.withheld
@@ -181,8 +188,10 @@ def decide_licences(  # noqa: PLR0917
                 quota_left[n, w] = max(quota_left[n, w] - ok, 0.0)
                 withheld[li, e, w] -= ok
                 recv[li, d, w] += ok
-                if e == CN and d != CN and magnet:
-                    fl_month[1 + d, w] += ok
+                if e == CN and d != CN:
+                    cn_out[li, d, w] += ok
+                    if magnet:
+                        fl_month[1 + d, w] += ok
 
 
 @njit

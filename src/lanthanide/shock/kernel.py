@@ -36,8 +36,16 @@ import numba
 import numpy as np
 
 from lanthanide.shock.deliveries import forward, sectors
-from lanthanide.shock.orders import backward, capacities, edge_map, ramp, sector_orders
+from lanthanide.shock.orders import (
+    backward,
+    capacities,
+    edge_map,
+    ramp,
+    recycled_share,
+    sector_orders,
+)
 from lanthanide.shock.state import (
+    CN,
     DAYS_PER_MONTH,
     DIAG,
     FASTMATH,
@@ -49,6 +57,7 @@ from lanthanide.shock.state import (
     MIN_RAMP_MONTHS,
     MIN_RESTOCK_MONTHS,
     MIN_TIGHTNESS,
+    MUSD_PER_T_USD_PER_KG,
     P_EPS_D,
     P_EPS_RAMP,
     P_EPS_S0,
@@ -58,6 +67,7 @@ from lanthanide.shock.state import (
     P_PRICE_CAP,
     P_RESTOCK,
     SHORT_MONTH_SHARE,
+    TIGHT_SHARE,
     Cols,
     Draws,
     Edges,
@@ -98,7 +108,7 @@ def columns(n_r: int, n_k: int, n_p: int) -> Cols:
     inv = short_k + n_k
     price = inv + n_r
     loss_k = price + 2 * n_p
-    return Cols(short, short_r, short_k, inv, price, loss_k, loss_k + n_k)
+    return Cols(short, short_r, short_k, inv, price, loss_k, loss_k + n_k, loss_k + n_k + 1)
 
 
 @njit
@@ -131,6 +141,7 @@ def scratch(
         np.empty((n_l, n_r, lanes)),
         np.empty((n_l, n_r, lanes)),
         np.empty((n_t, n_res, n_l, n_r, lanes)),
+        np.empty((net.base_price.shape[0], 2, lanes)),
     )
     fl = Flows(
         np.empty((n_l, n_r, lanes)),
@@ -147,7 +158,7 @@ def scratch(
         np.empty((n_s, lanes)),
         np.empty((n_res, lanes)),
         np.empty(lanes),
-        np.empty(lanes),
+        np.empty((n_l, n_r, lanes)),
     )
     ed = Edges(
         np.empty((n_l, n_r, n_r), dtype=np.int64),
@@ -170,6 +181,7 @@ def scratch(
         np.empty(lanes),
     )
     ta = Tally(
+        np.empty(lanes),
         np.empty(lanes),
         np.empty(lanes),
         np.empty(lanes),
@@ -232,19 +244,25 @@ def load_group(net: Net, rs: Restr, dr: Draws, grp: Group, st: Stocks, ta: Tally
     for k in range(n_k):
         for w in range(lanes):
             rate[k, w] = 1.0 + growth[k] * par[P_GROWTH, w]
-    for k in range(n_k):
-        for d in range(n_r):
-            for g in range(n_g):
+    # inventories start at their target: days of cover of month 0's need (grown from the base
+    # year, net of recycled feed), so a run does not depend on how many months precede an event
+    for g in range(n_g):
+        keep0 = 1.0 - recycled_share(net.recycling[g], net.recycling_growth[g], net.years0)
+        for k in range(n_k):
+            for d in range(n_r):
                 for w in range(lanes):
+                    grow0 = rate[k, w] ** net.years0
                     inv[k, d, g, w] = (
-                        demand[k, d, g] * cover_days[d, k] * par[P_INV_SCALE, w]
+                        demand[k, d, g] * grow0 * keep0 * cover_days[d, k] * par[P_INV_SCALE, w]
                     ) / DAYS_PER_MONTH
     instock[...] = 0.0
     withheld[...] = 0.0
     pending[...] = 0.0
     hist[...] = 0.0
+    st.tight_since[...] = -1.0
     total_short[:] = 0.0
     total_loss[:] = 0.0
+    ta.total_lost_revenue[:] = 0.0
     short_months[:] = 0.0
 
 
@@ -300,14 +318,15 @@ def totals(fl: Flows, ta: Tally, cols: Cols, n_r: int) -> None:
 
 
 @njit
-def prices(net: Net, grp: Group, fl: Flows, wk: Work, cols: Cols, t: int) -> None:  # noqa: PLR0917
+def prices(net: Net, grp: Group, st: Stocks, fl: Flows, wk: Work, cols: Cols, t: int) -> None:  # noqa: PLR0917
     """Phase 5: price per material and market from the month's tightness: for magnets the share
-    of sector need met, upstream the share of buyers' orders delivered."""
+    of sector need met, upstream the share of buyers' orders delivered. The supply elasticity
+    ramps from short- to long-run from the month the market first tightened (not from month 0),
+    so a result does not depend on how many calm months precede a restriction."""
     act_idx = net.act_idx
     act_ptr = net.act_ptr
     base_price = net.base_price
     demand = net.demand
-    fl_elast = fl.elast
     par = grp.par
     mag_layer = net.mag_layer
     mkt_need = fl.mkt_need
@@ -316,15 +335,11 @@ def prices(net: Net, grp: Group, fl: Flows, wk: Work, cols: Cols, t: int) -> Non
     orders = fl.orders
     price_layer = net.price_layer
     recv = fl.recv
+    tight_since = st.tight_since
     v1 = wk.v1
     v2 = wk.v2
     n_r = demand.shape[1]
     mag0 = mag_layer[0]
-    for w in range(LANES):
-        eps_s = par[P_EPS_S0, w] + (par[P_EPS_S1, w] - par[P_EPS_S0, w]) * ramp(
-            t / max(par[P_EPS_RAMP, w], MIN_RAMP_MONTHS)
-        )
-        fl_elast[w] = max(eps_s + abs(par[P_EPS_D, w]), MIN_ELASTICITY)
     for pi in range(base_price.shape[0]):
         li = price_layer[pi]
         is_magnet = li >= mag0
@@ -349,11 +364,49 @@ def prices(net: Net, grp: Group, fl: Flows, wk: Work, cols: Cols, t: int) -> Non
             for w in range(LANES):
                 ratio = got[w] / ordered[w] if ordered[w] > 0.0 else 1.0
                 ratio = min(max(ratio, MIN_TIGHTNESS), MAX_TIGHTNESS)
+                if ratio < 1.0 - TIGHT_SHARE and tight_since[pi, mk, w] < 0.0:
+                    tight_since[pi, mk, w] = t
                 multiple = 1.0  # exp(-log(1) / elast), without the calls
                 if ratio != 1.0:
-                    multiple = math.exp(-math.log(ratio) / fl_elast[w])
+                    eps_s = par[P_EPS_S0, w]
+                    if tight_since[pi, mk, w] >= 0.0:
+                        since = t - tight_since[pi, mk, w]
+                        done = ramp(since / max(par[P_EPS_RAMP, w], MIN_RAMP_MONTHS))
+                        eps_s += (par[P_EPS_S1, w] - par[P_EPS_S0, w]) * done
+                    elast = max(eps_s + abs(par[P_EPS_D, w]), MIN_ELASTICITY)
+                    multiple = math.exp(-math.log(ratio) / elast)
                 multiple = min(multiple, par[P_PRICE_CAP, w])
                 month[col, w] = base_price[pi] * multiple
+
+
+@njit
+def lost_revenue(net: Net, fl: Flows, ta: Tally, cols: Cols) -> None:
+    """China's lost export revenue this month (US$ million): what buyers abroad would have bought
+    from China at their baseline sourcing shares, less what China delivered (shipped or
+    licensed), for the priced layers (NdPr and Dy/Tb metal, the three magnets), valued at the
+    calibration's base price. Orders moved to other suppliers count as lost; price rises that
+    would offset part of the loss do not."""
+    base_price = net.base_price
+    cn_out = fl.cn_out
+    month = fl.month
+    price_layer = net.price_layer
+    req = fl.req
+    sourcing = net.sourcing
+    n_r = sourcing.shape[1]
+    col = cols.lost_revenue
+    for pi in range(base_price.shape[0]):
+        li = price_layer[pi]
+        value = base_price[pi] * MUSD_PER_T_USD_PER_KG
+        for d in range(1, n_r):
+            sh = sourcing[li, d, CN]
+            if sh == 0.0:
+                continue
+            for w in range(LANES):
+                lost = req[li, d, w] * sh - cn_out[li, d, w]
+                if lost > 0.0:
+                    month[col, w] += lost * value
+    for w in range(LANES):
+        ta.total_lost_revenue[w] += month[col, w]
 
 
 @njit
@@ -418,7 +471,8 @@ def store_month(fl: Flows, out: Out, s0: int, n_live: int, t: int) -> None:
 
 @njit
 def store_run(ta: Tally, out: Out, s0: int, n_live: int) -> None:
-    """The runs' scalars: total shortfall (t), total loss (US$ million), shortfall months."""
+    """The runs' scalars: total shortfall (t), total loss (US$ million), shortfall months,
+    China's lost export revenue (US$ million)."""
     scalars = out.scalars
     short_months = ta.short_months
     total_loss = ta.total_loss
@@ -427,6 +481,7 @@ def store_run(ta: Tally, out: Out, s0: int, n_live: int) -> None:
         scalars[s0 + w, 0] = total_short[w]
         scalars[s0 + w, 1] = total_loss[w]
         scalars[s0 + w, 2] = short_months[w]
+        scalars[s0 + w, 3] = ta.total_lost_revenue[w]
 
 
 @numba.njit(cache=True, fastmath=FASTMATH, error_model="numpy")
@@ -455,11 +510,13 @@ def run_task(net: Net, rs: Restr, ix: Index, dr: Draws, cols: Cols, out: Out, ta
             sector_orders(net, rs, ix, grp, st, fl, ed, wk, t, any_active)
             backward(net, rs, ix, grp, st, fl, ed, wk, t)
             fl.recv[...] = 0.0
+            fl.cn_out[...] = 0.0
             balance_begin(net, st, ta, want_diag)
             forward(net, rs, ix, grp, st, fl, ed, wk, ta, t)
             sectors(net, ix, st, fl, wk, ta, cols)
             totals(fl, ta, cols, n_r)
-            prices(net, grp, fl, wk, cols, t)
+            prices(net, grp, st, fl, wk, cols, t)
+            lost_revenue(net, fl, ta, cols)
             store_month(fl, out, s0, n_live, t)
             if want_diag:
                 diagnostics(net, st, ta, out.diag, s0, n_live, t)

@@ -38,6 +38,12 @@ def ramp(x: float) -> float:
 
 
 @njit
+def recycled_share(share: float, growth: float, years: float) -> float:
+    """Share of magnet demand met by recycled feed, `years` after the demand base year."""
+    return min(max(share + growth * years, 0.0), MAX_RECYCLED_SHARE)
+
+
+@njit
 def capacities(net: Net, grp: Group, fl: Flows, t: int) -> None:
     """This month's capacities: the base table plus facilities with each run's sampled delay."""
     cap = fl.cap
@@ -162,14 +168,14 @@ def sector_orders(  # noqa: PLR0917 - compiled helpers take their groups positio
     n_k, n_r, n_g = demand.shape
     lanes = req.shape[2]
     req[...] = 0.0
-    years = t / 12.0
+    years = net.years0 + t / 12.0  # calendar: from the demand base year, not the scenario start
     for w in range(lanes):
         sub[w] = 0.0
         if first_start < NEVER / 10.0:
             since = t - math.floor(first_start) - par[P_SUB_LAG, w]
             sub[w] = par[P_SUB_MAX, w] * ramp(since / max(par[P_SUB_RAMP, w], MIN_RAMP_MONTHS))
     for g in range(n_g):
-        rec_share = min(recycling[g] + recycling_growth[g] * years, MAX_RECYCLED_SHARE)
+        rec_share = recycled_share(recycling[g], recycling_growth[g], years)
         for w in range(lanes):
             keep[w] = (1.0 - rec_share) * (1.0 - sub[w])
         li = mag_layer[g]

@@ -33,13 +33,18 @@ from lanthanide.shock.network import (
     month_labels,
 )
 from lanthanide.shock.scenario import Scenario
-from lanthanide.shock.state import Cols, Draws, Index, Net, Out, Restr
+from lanthanide.shock.state import NEVER, Cols, Draws, Index, Net, Out, Restr
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 QUANTILES = (0.1, 0.5, 0.9)
 NO_QUOTA = 1e300  # no monthly quota
-SCALARS = ("total_shortfall_t", "total_loss_musd", "shortfall_months")
+SCALARS = (
+    "total_shortfall_t",
+    "total_loss_musd",
+    "shortfall_months",
+    "cn_lost_export_revenue_musd",
+)
 #: what every simulation assumes, stated in its receipt (the kernel docstring has the equations)
 ASSUMPTIONS = (
     f"monthly network: {len(REGIONS)} regions x {len(LAYERS)} (stage, material) layers, "
@@ -47,7 +52,10 @@ ASSUMPTIONS = (
     "sourcing shares fixed at baseline; restricted orders move to spare capacity after "
     "qualification",
     "licence decisions arrive after the licence lag; denied material stays with the exporter",
-    "prices are a partial-equilibrium response to the month's tightness and do not feed back",
+    "prices are a partial-equilibrium response to the month's tightness and do not feed back; "
+    "the supply elasticity ramps from the month each market first tightens",
+    "China's lost export revenue: baseline-share orders from abroad less deliveries, at base "
+    "prices, for NdPr and Dy/Tb metal and magnets",
     f"quantiles from {BINS}-bin streaming histograms merged over chunks",
 )
 MapFn = Callable[..., Iterable[Any]]
@@ -71,6 +79,7 @@ def series_layout() -> list[tuple[str, int]]:
     o += 2 * len(PRICED)
     cols += [(f"loss_musd/{k}", o + i) for i, k in enumerate(SECTORS)]
     cols.append(("loss_musd", o + n_k))
+    cols.append(("cn_lost_export_revenue_musd", o + n_k + 1))
     return cols
 
 
@@ -419,4 +428,21 @@ def simulate(
     peak = int(np.argmax(p50))
     summary["peak_shortfall_month_p50"] = months[peak] if p50[peak] > 0.5 else None  # t
     summary["restrictions"] = [r.id for r in model.scenario.restrictions]
-    return SimulationResult(months, series, summary, runs, seed)
+    extras = {"restriction_windows": restriction_windows(model)}
+    return SimulationResult(months, series, summary, runs, seed, extras)
+
+
+def restriction_windows(model: Model) -> list[dict[str, Any]]:
+    """Each restriction's window in months from the start (fractional; end None = open), for
+    charts that shade them."""
+    out = []
+    for i, res in enumerate(model.scenario.restrictions):
+        end = float(model.restr.end[i])
+        out.append(
+            {
+                "id": res.id,
+                "start_month": float(model.restr.start[i]),
+                "end_month": None if end >= NEVER else end,
+            }
+        )
+    return out

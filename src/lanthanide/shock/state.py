@@ -86,6 +86,9 @@ MIN_ELASTICITY = 1e-3
 #: binds anyway
 MIN_TIGHTNESS = 0.05
 MAX_TIGHTNESS = 2.0
+#: a market counts as tight once delivered / ordered falls below 1 - TIGHT_SHARE (dimensionless):
+#: the supply elasticity ramps from short- to long-run from that month, not from month 0
+TIGHT_SHARE = 0.005
 #: tonnes x US$/kg -> US$ million
 MUSD_PER_T_USD_PER_KG = 1e-3
 #: start month of "no restriction" (later than any horizon), months
@@ -137,6 +140,7 @@ class Cols(NamedTuple):
     price: int
     loss_k: int
     loss: int
+    lost_revenue: int
 
 
 class Net(NamedTuple):
@@ -240,6 +244,7 @@ class Stocks(NamedTuple):
     withheld: F64  # [layer, exporter region, lane] stock held back pending licences
     pending: F64  # [layer, buyer region, lane] licences requested and not yet decided
     hist: F64  # [month, restriction, layer, buyer region, lane] restricted requests
+    tight_since: F64  # [priced material, market, lane] month the market first tightened, or -1
 
 
 class Flows(NamedTuple):
@@ -259,7 +264,7 @@ class Flows(NamedTuple):
     month: F64  # [series column, lane] this month's output series
     quota_left: F64  # [restriction, lane] t still approvable this month
     sub: F64  # [lane] share of demand substituted away
-    elast: F64  # [lane] eps_s + |eps_d|
+    cn_out: F64  # [layer, buyer region, lane] China's deliveries abroad (shipped or licensed)
 
 
 class Edges(NamedTuple):
@@ -295,6 +300,7 @@ class Tally(NamedTuple):
     month_need: F64
     total_short: F64
     total_loss: F64
+    total_lost_revenue: F64
     short_months: F64
     mag_prod: F64
     consumed: F64
