@@ -95,3 +95,14 @@ def test_sensitivity_ranks_the_uncertain_parameters() -> None:
     rows = json.loads(out.stdout)["sensitivity"]
     swings = [r["swing_t"] for r in rows]
     assert swings == sorted(swings, reverse=True) and len(rows) >= 10
+
+
+def test_stockpile_sizing_lists_regions_and_sectors() -> None:
+    scenario = str(EXAMPLES / "full-embargo-us-2027.toml")
+    out = lanthanide("simulate", scenario, "--runs", "32", "--stockpile", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    rows = {(r["group"], r["name"]): r for r in json.loads(out.stdout)["stockpile"]}
+    assert ("region", "US") in rows and ("sector", "ev") in rows
+    us = rows[("region", "US")]
+    assert us["share_without_shortfall_at_calibrated"] < 0.9
+    assert us["days_needed"] is None or us["days_needed"] > us["calibrated_days"]

@@ -21,8 +21,9 @@ from lanthanide.shock.backtest import BACKTESTS, compare
 from lanthanide.shock.comparison import compare_scenarios
 from lanthanide.shock.network import build_network
 from lanthanide.shock.scenario import Scenario
-from lanthanide.shock.sensitivity import tornado
+from lanthanide.shock.sensitivity import TornadoRow, tornado
 from lanthanide.shock.simulation import ASSUMPTIONS, SimulationResult, prepare, simulate
+from lanthanide.shock.stockpile import CoverRow, cover_needed
 from lanthanide.store import dataset_receipts, read_table
 from lanthanide.store.files import atomic_write_bytes, atomic_write_text
 from lanthanide.store.scenario_reader import read_scenario
@@ -152,6 +153,14 @@ def simulate_command(
             "(tornado: each pinned at its P10 and P90, --runs runs each, paired by seed).",
         ),
     ] = False,
+    stockpile: Annotated[
+        bool,
+        typer.Option(
+            "--stockpile",
+            help="Also size stockpiles: days of cover per region and per sector that keep its "
+            "shortfall at zero in 90% of --runs runs (bisection, paired by seed).",
+        ),
+    ] = False,
 ) -> None:
     """Simulate export restrictions: shortages, prices and sector losses over time (Monte Carlo).
 
@@ -186,13 +195,18 @@ def simulate_command(
         chunk_size=chunk_size,
     )
     payload = report.contract(result, receipt)
-    rows = []
+    rows: list[TornadoRow] = []
+    cover: list[CoverRow] = []
+    network = build_network(calibration.tables, scenario.start, scenario.months)
+    model = prepare(network, scenario, calibration.defaults)
     if sensitivity:
-        network = build_network(calibration.tables, scenario.start, scenario.months)
-        model = prepare(network, scenario, calibration.defaults)
         with err.status("sensitivity: pinning each uncertain parameter at its P10 and P90"):
             rows = tornado(model, runs, seed, chunk_size=chunk_size)
         payload["sensitivity"] = [r.as_dict() for r in rows]
+    if stockpile:
+        with err.status("stockpile sizing: bisecting days of cover per region and sector"):
+            cover = cover_needed(model, runs, seed)
+        payload["stockpile"] = [r.as_dict() for r in cover]
     if out is not None:
         for path in report.write_outputs(out, payload, result):
             err.print(f"wrote {path}")
@@ -204,6 +218,8 @@ def simulate_command(
         console.print(report.monthly_table(result))
         if rows:
             console.print(report.tornado_table(rows))
+        if cover:
+            console.print(report.stockpile_table(cover))
 
 
 def _compare(

@@ -16,6 +16,7 @@ from lanthanide.shock.comparison import Comparison
 from lanthanide.shock.network import REGION_NAMES, REGIONS, SECTORS
 from lanthanide.shock.sensitivity import TornadoRow
 from lanthanide.shock.simulation import SCALARS, SimulationResult
+from lanthanide.shock.stockpile import CoverRow
 from lanthanide.store.files import atomic_write_bytes, atomic_write_text
 
 #: fan charts written by --out: file stem -> (title, unit, series names)
@@ -105,6 +106,26 @@ def comparison_table(c: Comparison) -> Table:
     return table
 
 
+def stockpile_table(rows: list[CoverRow]) -> Table:
+    """Days of cover that keep each region's / sector's shortfall at zero in 90% of runs."""
+    table = Table(title="Stockpile sizing: days of cover for no shortfall in 90% of runs")
+    for col in (
+        "group",
+        "name",
+        "calibrated days",
+        "share of runs without shortfall",
+        "days needed",
+    ):
+        table.add_column(col, justify="left" if col in ("group", "name") else "right")
+    for r in rows:
+        needed = "over 4 years" if r.days_needed is None else f"{r.days_needed:,.0f}"
+        words = REGION_NAMES.get(r.name, SECTOR_WORDS.get(r.name, r.name))
+        share = f"{r.share_without_shortfall_at_calibrated:.0%}"
+        table.add_row(r.group, words, f"{r.calibrated_days:,.0f}", share, needed)
+    table.caption = "each group sized with all others at their calibrated cover"
+    return table
+
+
 def tornado_table(rows: list[TornadoRow]) -> Table:
     """Uncertain parameters by their swing in mean total shortfall (P10 vs P90 pinned)."""
     table = Table(title="Sensitivity: mean total shortfall with one parameter pinned")
@@ -164,9 +185,10 @@ MATERIAL_WORDS = {
     "ndfeb_hd": "NdFeB magnets with Dy/Tb",
     "smco": "SmCo magnets",
 }
+#: backtest series (China's magnet exports) in words
 SERIES_WORDS = {
-    "total": "China's magnet exports, all destinations",
-    **{r: f"China's magnet exports to {REGION_NAMES[r]}" for r in REGION_NAMES},
+    "total": "all destinations",
+    **{r: f"to {REGION_NAMES[r]}" for r in REGION_NAMES},
 }
 
 
@@ -183,8 +205,9 @@ def backtest_table(bt: Backtest) -> Table:
             cells = (f"{r.p10:,.0f}", f"{r.p50:,.0f}", f"{r.p90:,.0f}", ape)
             table.add_row(SERIES_WORDS.get(s.name, s.name), month, obs, *cells)
         table.add_section()
+        words = SERIES_WORDS.get(s.name, s.name)
         lines.append(
-            f"{SERIES_WORDS.get(s.name, s.name)}: MAPE {s.mape:.1%} over {len(s.used)} months "
+            f"exports {words}: MAPE {s.mape:.1%} over {len(s.used)} months "
             f"({s.mape_out_of_sample:.1%} over {len(s.out_of_sample)} out of sample), "
             f"inside P10-P90 in {s.coverage:.0%}"
         )
@@ -279,7 +302,7 @@ def backtest_chart(bt: Backtest) -> bytes:
         ax.plot([i for i, _ in obs], [v for _, v in obs], "ko-", label="observed (China customs)")
         ax.set_xticks(x, [r.month for r in s.rows], rotation=45, ha="right")
         ax.set_ylabel("t/month")
-        ax.set_title(f"{words} (MAPE {s.mape:.1%}, P10-P90 holds {s.coverage:.0%})")
+        ax.set_title(f"exports {words} (MAPE {s.mape:.1%}, P10-P90 holds {s.coverage:.0%})")
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
     fig.suptitle(f"Backtest {bt.spec.name}: China's rare-earth magnet exports")

@@ -198,12 +198,14 @@ def sector_orders(  # noqa: PLR0917 - compiled helpers take their groups positio
             # licences pending beyond the steady pipeline (lag x restricted flow)
             steady = v3
             steady[:] = 0.0
+            gated = False  # any of this buyer's sources restricted this month
             if any_active:
                 ld = li * n_r + d
                 for q in range(src_ptr[ld], src_ptr[ld + 1]):
                     r = src_idx[q]
                     n = res[li, r, d]
                     if n >= 0:  # the expected pipeline builds up over one lag
+                        gated = True
                         since_n = t - math.floor(start[n])
                         sh = sourcing[li, d, r]
                         for w in range(lanes):
@@ -214,7 +216,10 @@ def sector_orders(  # noqa: PLR0917 - compiled helpers take their groups positio
             acc[:] = 0.0
             for k in range(n_k):
                 for w in range(lanes):
-                    pend = st_pending[li, d, w] - steady[w] * total_need[w]
+                    # once no source is restricted, licences still pending are not counted:
+                    # buyers reorder from the open suppliers (late approvals arrive as extra
+                    # stock), so ending a restriction earlier never leaves them waiting longer
+                    pend = st_pending[li, d, w] - steady[w] * total_need[w] if gated else 0.0
                     per_tgt = 1.0 / tsum[w] if tsum[w] > 0.0 else 0.0
                     gap = tgt[k, w] - inv[k, d, g, w] - pend * (tgt[k, w] * per_tgt)
                     o = max(need[k, d, g, w] + gap * per_restock[w], 0.0)
