@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench clean warm
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,12 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# numba compiles the simulator kernel on first use (minutes on 2 cores) and caches it; do it here,
+# once, so neither the demo's user nor the test suite waits for it (seconds when already cached)
+warm: $(STAMP)
+	$(BIN)/python -m lanthanide.cli.warm
+
+demo: $(STAMP) warm
 	$(BIN)/lanthanide chain --year 2025
 
 lint: $(STAMP)
@@ -24,7 +29,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) warm
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest

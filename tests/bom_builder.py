@@ -67,3 +67,28 @@ def run(
         defaults=Defaults(**defaults),
         assumptions=parse_assumptions(list(assume), rules),
     )
+
+
+def cover(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows whose `unit_value_usd` is each item's own value added, as a consistent BOM.
+
+    An item is worth its value added plus its parts (quantity x unit value), so no share can pass
+    100%. Rows must list every parent before its children (as generated BOMs do); the value added
+    is kept under `_added` so a test can change it and cover the rows again.
+    """
+    out = [{**r, "_added": r.get("_added", r["unit_value_usd"])} for r in rows]
+    index = {(r["product_id"], r["line_id"]): i for i, r in enumerate(out)}
+    parts = [0.0] * len(out)
+    for i in range(len(out) - 1, -1, -1):
+        row = out[i]
+        row["unit_value_usd"] = row["_added"] + parts[i]
+        if row["parent_line_id"]:
+            parent = index[(row["product_id"], row["parent_line_id"])]
+            parts[parent] += row["quantity"] * row["unit_value_usd"]
+    return out
+
+
+def slack(rows: list[dict[str, Any]], line_id: str) -> float:
+    """How much a new part under `line_id` may be worth without exceeding the item's value."""
+    row = next(r for r in rows if r["line_id"] == line_id)
+    return float(row["_added"])

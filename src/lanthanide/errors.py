@@ -41,6 +41,11 @@ class InvalidInput(LanthanideError):
         return base + "\n" + "\n".join(str(p) for p in self.problems)
 
 
+class NotFound(LanthanideError):
+    """What a request names (a run, a job, a result, data for a year) does not exist, or belongs
+    to another tenant."""
+
+
 class InvalidRule(LanthanideError):
     """A shipped or user rule document does not satisfy the rule schema."""
 
@@ -51,6 +56,16 @@ class DatasetIntegrityError(LanthanideError):
 
 class ConfigError(LanthanideError):
     """Settings are inconsistent or point at something unusable."""
+
+
+class StoreBusy(ConfigError):
+    """Another process holds the store (a writer excludes everyone else); try again later."""
+
+    def __init__(self, path: str, pid: int | None) -> None:
+        self.path = path
+        self.pid = pid
+        holder = f"held by process {pid}" if pid is not None else "held by another process"
+        super().__init__(f"the store {path} is busy ({holder}); try again when it has finished")
 
 
 class SimulationError(LanthanideError):

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 
-from lanthanide.bom.model import Bom
+from lanthanide.bom.model import NONE, Bom
 from lanthanide.store.bom_reader import read_bom
 from tests.bom_builder import line, write_bom
 
@@ -66,3 +66,24 @@ def test_mapping_renames_erp_columns_and_trims_cells(tmp_path: Path) -> None:
     bom = read_bom(tmp_path / "erp.csv", tmp_path / "map.yaml")
     assert bom.quantity.tolist() == [0.1]
     assert bom.n_products == 1
+
+
+def test_empty_origin_and_made_in_are_read_as_unknown() -> None:
+    bom = read_bom(Path(__file__).parents[1] / "fixtures" / "boms" / "origin_empty.csv")
+    rotor = next(i for i in range(bom.n_nodes) if bom.line_label(i) == "B")
+    assert bom.origin[rotor] == NONE and bom.made_in[rotor] == NONE
+    assert bom.made_in_or_origin()[rotor] == NONE
+
+
+def test_importer_and_parent_are_read_from_the_top_line(tmp_path: Path) -> None:
+    top = line("M", item_type="finished_good", value=100, importer="Acme GmbH")
+    top["parent"] = "Acme AG"  # the owner column, not parent_line_id
+    rows = [
+        top,
+        line("C", "M", value=10, importer="ignored below the top line"),
+        line("N", item_type="finished_good", value=50, product="P2"),
+    ]
+    bom = read_bom(write_bom(tmp_path / "bom.csv", rows))
+    assert bom.importer is not None and bom.owner is not None
+    assert [bom.label_names[i] if i >= 0 else None for i in bom.importer] == ["acme gmbh", None]
+    assert [bom.label_names[i] if i >= 0 else None for i in bom.owner] == ["acme ag", None]

@@ -23,11 +23,22 @@ EXPECTED: dict[str, tuple[int | None, int | str | None, str]] = {
     "08_unit_value_empty.csv": (3, 11, "unit_value_usd is empty"),
     "09_unknown_item_type.csv": (3, 5, "item_type 'magnet' is not one of finished_good,"),
     "10_empty_item_type.csv": (3, 5, "item_type is empty"),
-    "11_unknown_origin_code.csv": (3, 7, "origin 'XX' is not an ISO 3166 alpha-2 country code"),
-    "12_origin_country_name.csv": (3, 7, "origin 'China' is not an ISO 3166 alpha-2"),
-    "13_origin_empty.csv": (3, 7, "origin is empty"),
-    "14_made_in_uk_not_iso.csv": (3, 8, "made_in 'UK' is not an ISO 3166 alpha-2 country code"),
-    "15_tech_origin_eu.csv": (3, 9, "tech_origin 'EU' is not an ISO 3166 alpha-2 country code"),
+    "11_unknown_origin_code.csv": (
+        3,
+        7,
+        "origin 'XX' is not an ISO 3166 alpha-2 country code or a country name",
+    ),
+    "12_origin_not_a_country.csv": (3, 7, "origin 'Atlantis' is not an ISO 3166 alpha-2"),
+    "14_made_in_uk_not_iso.csv": (
+        3,
+        8,
+        "made_in 'UK' is not an ISO 3166 alpha-2 country code or a country name",
+    ),
+    "15_tech_origin_eu.csv": (
+        3,
+        9,
+        "tech_origin 'EU' is not an ISO 3166 alpha-2 country code or a country name",
+    ),
     "16_element_not_rare_earth.csv": (
         3,
         6,

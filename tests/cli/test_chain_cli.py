@@ -69,6 +69,8 @@ def test_plot_writes_a_png(cli: Cli, tmp_path: Path) -> None:
         (("--stage", "smelting"), "unknown stage 'smelting'"),
         (("--element", "Xx"), "unknown element 'Xx'"),
         (("--stage", "mining", "--year", "1990"), "no mining data for 1990"),
+        (("--year", "2010"), "no stage has data up to 2010; try a later --year"),
+        (("--year", "-5"), "invalid value '-5' for --year"),
     ],
 )
 def test_bad_options_exit_2_with_one_message(cli: Cli, args: tuple[str, ...], message: str) -> None:

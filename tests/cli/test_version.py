@@ -15,3 +15,9 @@ def test_version_flag_prints_installed_version() -> None:
     )
     assert out.stdout.strip() == f"lanthanide {__version__}"
     assert __version__ == "0.1.0"
+
+
+def test_the_literal_version_is_the_installed_one() -> None:
+    from importlib.metadata import version
+
+    assert version("lanthanide") == __version__

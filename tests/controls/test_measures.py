@@ -14,7 +14,7 @@ def finding(result: Screening, measure: str, clause: str | None = None) -> dict[
     found = [
         f
         for f in result.products[0].findings
-        if f.measure == measure and (clause is None or f.clause == clause)
+        if f.measure == measure and (clause is None or f.clause == clause) and not f.upstream
     ]
     assert len(found) == 1
     return found[0].model_dump()
@@ -26,6 +26,14 @@ def det(result: Screening) -> str:
 
 DY_MAGNET = [line("MAG", item_type="magnet_ndfeb", origin="CN", value=50, elements="Nd;Pr;Dy")]
 HO_MAGNET = [line("MAG", item_type="magnet_other", origin="CN", value=50, elements="Ho;Nd")]
+
+
+def magnet(dy_origin: str = "CN", dy_value: float = 40.0, qty: float = 0.08) -> list[dict]:
+    """A Japanese Dy-NdFeB magnet (an Annex 1 Part II item) made from Dy metal of `dy_origin`."""
+    return [
+        line("MAG", "", "magnet_ndfeb", "JP", 150, elements="Nd:0.28;Pr:0.05;Dy:0.04"),
+        line("DY", "MAG", "ree_metal", dy_origin, dy_value, qty, elements="Dy"),
+    ]
 
 
 def motor(dy_origin: str = "CN", dy_value: float = 40.0, qty: float = 0.08) -> list[dict]:
@@ -43,8 +51,8 @@ def motor(dy_origin: str = "CN", dy_value: float = 40.0, qty: float = 0.08) -> l
 
 
 def test_dy_magnet_from_china_needs_licence_from_2025_04_04(tmp_path: Path) -> None:
-    before = run(tmp_path, DY_MAGNET, "2025-04-03")
-    on = run(tmp_path, DY_MAGNET, "2025-04-04")
+    before = run(tmp_path, DY_MAGNET, "2025-04-03", ship_to="DE")
+    on = run(tmp_path, DY_MAGNET, "2025-04-04", ship_to="DE")
     assert finding(before, "CN-MOFCOM-2025-18")["status"] == "not_yet_issued"
     assert det(before) == "no_licence_required"
     assert finding(on, "CN-MOFCOM-2025-18")["binding"] is True
@@ -90,17 +98,33 @@ def test_ho_magnet_is_suspended_from_the_day_before_effect_then_unknown(tmp_path
 
 
 def test_de_minimis_share_and_deciding_line(tmp_path: Path) -> None:
-    result = run(tmp_path, motor(), "2026-11-28")
+    result = run(tmp_path, magnet(), "2026-11-28", ship_to="DE")
     f = finding(result, "CN-MOFCOM-2025-61", "de_minimis")
-    assert f["value"] == 40 * 0.08 / 1200
+    assert f["value"] == 40 * 0.08 / 150
     assert f["applies"] is True and f["status"] == "unknown" and f["binding"] is None
     assert [d["line_id"] for d in f["deciding_lines"]] == ["DY"]  # type: ignore[union-attr]
     assert det(result) == "unknown"
 
 
+def test_motor_holding_the_magnet_is_not_caught_and_reports_the_magnet_upstream(
+    tmp_path: Path,
+) -> None:
+    result = run(
+        tmp_path, motor(), "2026-11-28", ship_to="FR", assume=("CN-MOFCOM-2025-61=in_force",)
+    )
+    f = finding(result, "CN-MOFCOM-2025-61", "de_minimis")
+    assert f["applies"] is False
+    assert "not itself an Annex 1 Part II item" in str(f["sentence"])
+    up = [x for x in result.products[0].findings if x.upstream]
+    assert len(up) == 1 and up[0].applies is True
+    assert [(d.line_id, d.share) for d in up[0].deciding_lines] == [("MAG", 40 * 0.08 / 150)]
+    assert det(result) == "no_licence_required"
+
+
 def test_de_minimis_at_clause_boundaries(tmp_path: Path) -> None:
     def status(day: str) -> object:
-        return finding(run(tmp_path, motor(), day), "CN-MOFCOM-2025-61", "de_minimis")["status"]
+        result = run(tmp_path, magnet(), day, ship_to="DE")
+        return finding(result, "CN-MOFCOM-2025-61", "de_minimis")["status"]
 
     assert status("2025-10-08") == "not_yet_issued"
     assert status("2025-10-09") == "issued_not_effective"
@@ -113,53 +137,57 @@ def test_de_minimis_at_clause_boundaries(tmp_path: Path) -> None:
 
 def test_de_minimis_below_threshold_and_non_chinese_dy(tmp_path: Path) -> None:
     assume = ("CN-MOFCOM-2025-61=in_force",)
-    low = run(tmp_path, motor(dy_value=10, qty=0.1), "2026-11-28", assume=assume)
-    assert finding(low, "CN-MOFCOM-2025-61", "de_minimis")["applies"] is False  # 0.083%
-    other = run(tmp_path, motor(dy_origin="VN"), "2026-11-28", assume=assume)
+    low = run(tmp_path, magnet(dy_value=1.2, qty=0.1), "2026-11-28", assume=assume, ship_to="DE")
+    assert finding(low, "CN-MOFCOM-2025-61", "de_minimis")["applies"] is False  # 0.08%
+    other = run(tmp_path, magnet(dy_origin="VN"), "2026-11-28", assume=assume, ship_to="DE")
     assert other.products[0].cn_controlled_share == 0.0
     assert det(other) == "no_licence_required"
 
 
 def test_de_minimis_policy_by_end_user_and_end_use(tmp_path: Path) -> None:
     assume = ("CN-MOFCOM-2025-61=in_force",)
-    military = run(tmp_path, motor(), "2026-11-28", assume=assume, end_user="military")
-    chips = run(tmp_path, motor(), "2026-11-28", assume=assume, end_use="advanced_logic_14nm")
-    civil = run(tmp_path, motor(), "2026-11-28", assume=assume, end_use="civil")
+    kw = {"assume": assume, "ship_to": "DE"}
+    military = run(tmp_path, magnet(), "2026-11-28", end_user="military", **kw)
+    chips = run(tmp_path, magnet(), "2026-11-28", end_use="advanced_logic_14nm", **kw)
+    civil = run(tmp_path, magnet(), "2026-11-28", end_use="civil", **kw)
     pick = "CN-MOFCOM-2025-61", "de_minimis"
     assert finding(military, *pick)["policy"] == "presumption_of_denial"
+    assert det(military) == "licence_required"  # a presumption of denial, not a prohibition
     assert finding(chips, *pick)["policy"] == "case_by_case"
     assert finding(civil, *pick)["policy"] == "licence_required"
 
 
 def test_reexport_of_chinese_dy_oxide_in_force_before_the_suspension(tmp_path: Path) -> None:
     rows = [line("OX", item_type="ree_oxide", origin="CN", value=500, elements="Dy")]
-    assert det(run(tmp_path, rows, "2025-10-08", ship_from="JP")) == "no_licence_required"
-    on = run(tmp_path, rows, "2025-10-09", ship_from="JP")
+    kw = {"ship_from": "JP", "ship_to": "DE"}
+    assert det(run(tmp_path, rows, "2025-10-08", **kw)) == "no_licence_required"
+    on = run(tmp_path, rows, "2025-10-09", **kw)
     assert finding(on, "CN-MOFCOM-2025-61", "reexport")["binding"] is True
     assert det(on) == "licence_required"
-    assert det(run(tmp_path, rows, "2025-11-07", ship_from="JP")) == "no_licence_required"
+    assert det(run(tmp_path, rows, "2025-11-07", **kw)) == "no_licence_required"
 
 
 def test_magnet_made_abroad_with_chinese_technology(tmp_path: Path) -> None:
-    rows = [
-        line("M", item_type="finished_good", value=1000),
-        line("MAG", "M", "magnet_ndfeb", "VN", 100, elements="Nd;Pr", tech_origin="CN"),
-    ]
-    result = run(tmp_path, rows, "2026-11-28", assume=("CN-MOFCOM-2025-61=in_force",))
+    mag = line("MAG", "", "magnet_ndfeb", "VN", 100, elements="Nd;Pr", tech_origin="CN")
+    assume = ("CN-MOFCOM-2025-61=in_force",)
+    result = run(tmp_path, [mag], "2026-11-28", assume=assume, ship_to="DE")
     f = finding(result, "CN-MOFCOM-2025-61", "technology")
     assert f["applies"] is True
     assert [d["line_id"] for d in f["deciding_lines"]] == ["MAG"]  # type: ignore[union-attr]
+    # the same magnet built into a product: the clause's reach is not stated, so unknown
+    rows = [line("M", item_type="finished_good", value=1000), {**mag, "parent_line_id": "M"}]
+    inside = run(tmp_path, rows, "2026-11-28", assume=assume, ship_to="FR")
+    assert finding(inside, "CN-MOFCOM-2025-61", "technology")["applies"] is None
 
 
 def test_resourcing_moves_the_fewest_lines(tmp_path: Path) -> None:
     rows = [
-        line("M", item_type="finished_good", value=10000),
-        line("MAG", "M", "magnet_ndfeb", "JP", 100, elements="Nd;Dy"),
+        line("MAG", "", "magnet_ndfeb", "JP", 10000, elements="Nd;Dy"),
         line("D1", "MAG", "ree_metal", "CN", 20, elements="Dy"),  # 0.2%
         line("D2", "MAG", "ree_oxide", "CN", 5, elements="Dy"),  # 0.05%
         line("T1", "MAG", "ree_metal", "CN", 8, elements="Tb"),  # 0.08%
     ]
-    result = run(tmp_path, rows, "2026-11-28", assume=("CN-MOFCOM-2025-61=in_force",))
+    result = run(tmp_path, rows, "2026-11-28", assume=("CN-MOFCOM-2025-61=in_force",), ship_to="DE")
     r = result.products[0].resourcing
     assert r is not None
     # 0.33% in all; without D1 0.13% is still >= 0.1%; without D1 and T1 0.05% is under
@@ -180,8 +208,9 @@ def server(us_value: float, eccn: str = "5A992.c") -> list[dict]:
 
 
 def test_us_de_minimis_levels_by_destination(tmp_path: Path) -> None:
+    # 5A002.a is controlled for NS1, marked for Germany; to Iran every item counts (746.7)
     def applies(value: float, dest: str) -> object:
-        result = run(tmp_path, server(value), "2026-11-28", ship_to=dest)
+        result = run(tmp_path, server(value, "5A002.a"), "2026-11-28", ship_to=dest)
         return finding(result, "US-EAR-734.4")["applies"]
 
     assert applies(300, "DE") is True  # 30% > 25%
@@ -199,6 +228,8 @@ def test_us_de_minimis_without_destination_is_unknown_in_between(tmp_path: Path)
 def test_ear99_and_unclassified_us_content(tmp_path: Path) -> None:
     ear99 = run(tmp_path, server(300, "EAR99"), "2026-11-28", ship_to="DE")
     assert finding(ear99, "US-EAR-734.4")["applies"] is False
+    mass_market = run(tmp_path, server(300, "5A992.c"), "2026-11-28", ship_to="DE")
+    assert finding(mass_market, "US-EAR-734.4")["applies"] is False  # AT1 only: not to DE
     unclassified = run(tmp_path, server(300, ""), "2026-11-28", ship_to="DE")
     assert finding(unclassified, "US-EAR-734.4")["applies"] is None
 
@@ -218,6 +249,7 @@ def test_us_gpu_in_foreign_server_to_china(tmp_path: Path) -> None:
 
 def test_case_by_case_for_exports_from_the_us_from_2026_01_15(tmp_path: Path) -> None:
     rows = server(50, "3A090.a")
+    rows[1]["tpp"] = 15832
     before = run(tmp_path, rows, "2026-01-14", ship_to="CN", ship_from="US")
     after = run(tmp_path, rows, "2026-01-15", ship_to="CN", ship_from="US")
     assert finding(before, "US-EAR-ADVCOMP")["policy"] == "presumption_of_denial"
@@ -265,7 +297,7 @@ def test_dfars_chinese_magnet_is_prohibited(tmp_path: Path) -> None:
 def test_dfars_mine_to_magnet_from_2027_01_01(tmp_path: Path) -> None:
     # the Chinese Sm oxide is also >= 0.1% China-origin content: Ann. 61 would make these
     # unknown after 2026-11-10, so this test states Ann. 61 suspended to isolate DFARS
-    use = {"end_use": "us_defense_procurement"}
+    use = {"end_use": "us_defense_procurement", "ship_to": "US"}  # delivered in the US
     run = partial(run_all, assume=("CN-MOFCOM-2025-61=suspended",))
     rows = actuator("JP", "CN")
     assert det(run(tmp_path, rows, "2026-12-31", **use)) == "no_licence_required"

@@ -13,6 +13,7 @@ from lanthanide.cli.errors import run_guarded
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "boms"
 MOTOR = FIXTURES / "motor_small.csv"
+MAGNET = FIXTURES / "magnet_small.csv"
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -29,7 +30,7 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 
 def test_json_contract_on_today_without_assumption(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["screen", str(MOTOR), "--as-of", "2026-11-28", "--format", "json"], capsys)
+    code, out, _ = run(["screen", str(MAGNET), "--as-of", "2026-11-28", "--format", "json"], capsys)
     assert code == 0
     data = json.loads(out)
     assert set(data) == {"receipt", "products"}
@@ -48,7 +49,7 @@ def test_json_contract_on_today_without_assumption(capsys: pytest.CaptureFixture
 
 
 def test_assumption_is_echoed_and_decides(capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["screen", str(MOTOR), "--as-of", "2026-11-28", "--format", "json"]
+    args = ["screen", str(MAGNET), "--as-of", "2026-11-28", "--format", "json"]
     code, out, _ = run([*args, "--assume", "CN-MOFCOM-2025-61=in_force"], capsys)
     data = json.loads(out)
     assert code == 0
@@ -99,7 +100,10 @@ def test_html_is_self_contained(tmp_path: Path, capsys: pytest.CaptureFixture[st
     run(["screen", str(MOTOR), "--format", "html", "--out", str(target)], capsys)
     html = target.read_text(encoding="utf-8")
     assert "<script" not in html and "<link" not in html and "src=" not in html
-    assert "http://www.sscollege.cn/en/news/44800.html" in html
+    assert (
+        "https://www.mofcom.gov.cn/zwgk/zcfb/art/2025/art_7fc9bff0fb4546ecb02f66ee77d0e5f6.html"
+        in html
+    )
 
 
 def test_timeline_lists_every_measure(capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.bom_builder import line, run
+from tests.bom_builder import cover, line, run, slack
 
 ASSUME = ("CN-MOFCOM-2025-61=in_force", "CN-MOFCOM-2025-57=in_force")
 KINDS = [
@@ -49,7 +49,7 @@ def boms(draw: st.DrawFn) -> list[dict[str, Any]]:
                 eccn=eccn,
             )
         )
-    return rows
+    return cover(rows)
 
 
 def screen(rows: list[dict[str, Any]], **defaults: str):  # type: ignore[no-untyped-def]
@@ -68,13 +68,15 @@ def test_adding_a_non_controlled_line_never_removes_a_licence_requirement(
 ) -> None:
     before = screen(rows, ship_to=dest)
     parent = data.draw(st.sampled_from([r["line_id"] for r in rows]))
+    quantity = data.draw(st.integers(0, 5))
+    # the new part fits into its parent's value added: the product's value stays the same
     extra = line(
         "NEW",
         parent,
         "other",
         data.draw(st.sampled_from(["DE", "JP", "MX"])),
-        data.draw(st.integers(0, 1000)),
-        data.draw(st.integers(0, 5)),
+        data.draw(st.integers(0, int(slack(rows, parent) // max(quantity, 1)))),
+        quantity,
     )
     after = screen([*rows, extra], ship_to=dest)
     required = {(f.measure, f.clause) for f in before.findings if f.binding}
@@ -100,10 +102,11 @@ def test_raising_chinese_controlled_content_never_lowers_the_share(
         data.draw(st.integers(0, 3)),
         elements="Dy",
     )
-    assert screen([*rows, more]).cn_controlled_share >= before
+    # the items above the new line are worth what it adds (content and value rise alike)
+    assert screen(cover([*rows, more])).cn_controlled_share >= before
     # raising the value of an existing China-origin controlled line does not lower it either
     bumped = [dict(r) for r in rows]
     for r in bumped:
         if r["origin"] == "CN" and r["item_type"] in {"ree_metal", "ree_oxide", "magnet_ndfeb"}:
-            r["unit_value_usd"] = r["unit_value_usd"] * 2 + 1
-    assert screen(bumped).cn_controlled_share >= before
+            r["_added"] = r["_added"] * 2 + 1
+    assert screen(cover(bumped)).cn_controlled_share >= before

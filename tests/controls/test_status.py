@@ -8,6 +8,7 @@ import pytest
 
 from lanthanide.controls.rule import RuleSet, Status
 from lanthanide.controls.status import parse_assumptions, status_on, timeline
+from lanthanide.errors import InvalidInput
 from lanthanide.store.rules import shipped_rules
 from tests.issue_measures import ISSUE_RULE_IDS
 
@@ -110,8 +111,9 @@ def test_user_assumption_overrides_unknown_status(rules: RuleSet) -> None:
     ],
 )
 def test_bad_assumptions_are_rejected(rules: RuleSet, item: str, needle: str) -> None:
-    with pytest.raises(ValueError, match=needle):
+    with pytest.raises(InvalidInput, match=needle) as caught:
         parse_assumptions([item], rules)
+    assert caught.value.problems[0].column == "assume"
 
 
 def test_unknown_after_suspension_is_explained(rules: RuleSet) -> None:

@@ -226,7 +226,7 @@ def test_ff3_model_reads_a_factor_file(monkeypatch, capsys, tmp_path) -> None:
     ("args", "message"),
     [
         (("--window", "1"), "--window: expected two integers like -1,1"),
-        (("--window", "2,1"), "--window start 2 is after its end 1"),
+        (("--window", "2,1"), "--window: window start 2 is after its end 1"),
         (("--estimation=-100,0",), "estimation window must end before the event window"),
         (("--event-date", "2025-13-01"), "--event-date: not a YYYY-MM-DD date"),
     ],
@@ -235,3 +235,76 @@ def test_bad_study_options_exit_2_with_a_clear_message(monkeypatch, capsys, args
     code, _, err = _study(monkeypatch, capsys, *args)
     assert code == 2
     assert message in err
+
+
+def _volatility(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str):
+    """`events volatility` on the shipped sample with US and ASX benchmarks."""
+    return _run(
+        monkeypatch, capsys, "events", "volatility", "--prices", str(SAMPLE), *MARKETS, *args
+    )
+
+
+def test_volatility_json_follows_the_contract_with_receipt(monkeypatch, capsys) -> None:
+    code, out, _ = _volatility(
+        monkeypatch, capsys, "--events", "US-DOD-MP-2025", "--rv-days", "10", "--format", "json"
+    )
+    assert code == 0
+    body = json.loads(out)
+    receipt = body["receipt"]
+    assert receipt["computed"] == "volatility_study"
+    assert len(receipt["parameters"]["prices_sha256"]) == 64
+    assert any(k.startswith("events@") for k in receipt["datasets"])
+    (event,) = body["events"]
+    assert event["id"] == "US-DOD-MP-2025"
+    assert set(event["variance_ratio"]) >= {"ratio", "f", "df_window", "df_estimation"}
+    series = {r["series"] for r in event["realized"]}
+    assert {"MP", "LYC.AX", "basket", "SPY", "STW.AX"} <= series
+    lyc = next(r for r in event["realized"] if r["series"] == "LYC.AX")
+    assert lyc["event_day"] == "2025-07-11"  # the ASX reacts on the next session
+    assert {g["series"] for g in body["garch"]} == series
+    assert all(g["half_life"] is None or g["half_life"] > 0 for g in body["garch"])
+
+
+def test_volatility_csv_and_plot(monkeypatch, capsys, tmp_path) -> None:
+    plot = tmp_path / "vol.png"
+    code, out, _ = _volatility(
+        monkeypatch,
+        capsys,
+        "--events",
+        "US-DOD-MP-2025,CN-MOFCOM-2025-61",
+        "--format",
+        "csv",
+        "--plot",
+        str(plot),
+    )
+    assert code == 0
+    header, *rows = out.splitlines()
+    assert header.startswith("event_id,date,series,event_day,rv_before")
+    assert len(rows) == 2 * 9  # 6 firms, the basket and 2 benchmarks per event
+    assert plot.read_bytes().startswith(b"\x89PNG")
+
+
+def test_volatility_bad_rv_days_exits_2(monkeypatch, capsys) -> None:
+    code, _, err = _volatility(monkeypatch, capsys, "--rv-days", "1")
+    assert code == 2
+    assert "--rv-days" in err and "Traceback" not in err
+
+
+def test_2026_events_are_studied_on_the_us_tickers_the_sample_covers(monkeypatch, capsys) -> None:
+    """US columns run to 2026-07-31, the ASX ones stop at 2025-12-31 (see the provenance file)."""
+    code, out, _ = _study(
+        monkeypatch,
+        capsys,
+        "--events",
+        "BEIJING-SUMMIT-2026,CN-MOFCOM-2025-70-EXPIRY",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    body = json.loads(out)
+    (event,) = body["events"]
+    assert event["id"] == "BEIJING-SUMMIT-2026"
+    assert [f["ticker"] for f in event["firms"]] == ["MP", "USAR", "UUUU", "REMX"]
+    reasons = {(s["event"], s["ticker"]): s["reason"] for s in body["skipped"]}
+    assert reasons[("BEIJING-SUMMIT-2026", "LYC.AX")].startswith("event window runs past the end")
+    assert reasons[("CN-MOFCOM-2025-70-EXPIRY", None)].startswith("event window runs past the end")

@@ -52,8 +52,7 @@ def test_corrado_ranks_event_day_within_each_firm_series() -> None:
     days = list(range(-9, 1))
     a = pd.Series([0.0, 0.1, -0.1, 0.2, -0.2, 0.05, -0.05, 0.15, -0.15, 0.9], index=days)
     b = a * 2
-    arrays = {k: (np.array(s.index), s.to_numpy()) for k, s in {"A": a, "B": b}.items()}
-    result = sig.corrado(arrays, (0, 0))
+    result = sig.corrado(np.column_stack([a.to_numpy(), b.to_numpy()]), slice(9, 10))
     u = a.rank() / 11 - 0.5
     expected = u.loc[0] / math.sqrt((u**2).mean())
     assert result.stat == pytest.approx(expected)
@@ -69,4 +68,39 @@ def test_mean_pairwise_correlation_skips_the_diagonal() -> None:
     rng = np.random.default_rng(0)
     common = rng.normal(size=500)
     frame = pd.DataFrame({k: common + rng.normal(size=500) for k in "ABC"})
-    assert sig.mean_pairwise_correlation(frame) == pytest.approx(0.5, abs=0.08)
+    assert sig.mean_pairwise_correlation(frame.to_numpy()) == pytest.approx(0.5, abs=0.08)
+
+
+def test_mean_pairwise_correlation_equals_pandas_pairwise_on_ragged_columns() -> None:
+    rng = np.random.default_rng(1)
+    common = rng.normal(size=300)
+    values = np.column_stack([common + rng.normal(size=300) for _ in range(6)])
+    values[rng.random(values.shape) < 0.2] = np.nan
+    values[:290, 5] = np.nan  # one firm with too few common dates to count
+    corr = pd.DataFrame(values).corr(min_periods=20).to_numpy()
+    off = corr[~np.eye(6, dtype=bool)]
+    expected = off[np.isfinite(off)].mean()
+    assert sig.mean_pairwise_correlation(values) == pytest.approx(expected, rel=1e-12)
+
+
+def test_average_ranks_equal_pandas_with_ties_and_gaps() -> None:
+    rng = np.random.default_rng(2)
+    values = rng.integers(0, 6, (40, 5)).astype(float)  # many ties
+    values[rng.random(values.shape) < 0.25] = np.nan
+    expected = pd.DataFrame(values).rank(method="average").to_numpy()
+    np.testing.assert_array_equal(sig.average_ranks(values), expected)
+
+
+def test_average_ranks_equal_pandas_on_distinct_floats_signed_zeros_and_infinities() -> None:
+    rng = np.random.default_rng(3)
+    values = rng.normal(0, 0.02, (60, 7))
+    values[rng.random(values.shape) < 0.2] = np.nan
+    values[0, :3] = [np.inf, -np.inf, -0.0]
+    values[1, 2] = 0.0  # -0.0 and 0.0 tie
+    values[2, 4] = -np.nan  # a NaN with its sign bit set still sorts as missing
+    expected = pd.DataFrame(values).rank(method="average").to_numpy()
+    np.testing.assert_array_equal(sig.average_ranks(values), expected)
+    distinct = rng.normal(size=(60, 7))  # no ties: the packed-key path
+    np.testing.assert_array_equal(
+        sig.average_ranks(distinct), pd.DataFrame(distinct).rank(method="average").to_numpy()
+    )

@@ -129,6 +129,28 @@ class Bom:
     label_names: tuple[str, ...]
     level: I32  # low-level code of each node (0 = top line)
     source: str = ""
+    #: per product: where the end user's ultimate parent is headquartered (NONE: not given)
+    end_user_hq: I16 | None = None
+    #: per node: 'total processing performance' of a chip (3A090), NaN where not given
+    tpp: F64 | None = None
+
+    def hq(self, product: int) -> int:
+        """Country code of the end user's ultimate parent's headquarters (NONE: not given)."""
+        return NONE if self.end_user_hq is None else int(self.end_user_hq[product])
+
+    def tpp_of(self, node: int) -> float | None:
+        """A line's TPP, or None when the BOM does not give one."""
+        if self.tpp is None or np.isnan(self.tpp[node]):
+            return None
+        return float(self.tpp[node])
+
+    #: per product, index into label_names (NONE: not given): the importer, and the end
+    #: user's or importer's >= 50% owner (`parent` column), both for party screening
+    importer: I32 | None = None
+    owner: I32 | None = None
+    normalised: tuple[
+        str, ...
+    ] = ()  # how the reader read loose input ("origin 'Japan' read as JP")
 
     @property
     def n_nodes(self) -> int:

@@ -217,20 +217,30 @@ def latest_per_stage(
     if materials is not None:
         combos = combos[combos["material"].isin(materials)]
     latest = combos.sort_values("year").groupby(["stage", "material"], as_index=False).last()
+    history = current[~current["basis"].astype(str).str.startswith("projection")]
     return [
-        concentration(current, str(r.stage), str(r.material), int(_num(r.year)))
+        concentration(history, str(r.stage), str(r.material), int(_num(r.year)))
         for r in latest.itertuples()
     ]
 
 
 def chokepoints(
-    current: pd.DataFrame, material_elements: pd.DataFrame, year: int, elements: list[str]
+    current: pd.DataFrame,
+    material_elements: pd.DataFrame,
+    year: int,
+    elements: list[str],
+    latest: list[StageConcentration] | None = None,
 ) -> list[Chokepoint]:
-    """Per element, the stage whose latest concentration (data year <= `year`) is highest by HHI."""
+    """Per element, the stage whose latest concentration (data year <= `year`) is highest by HHI.
+
+    `latest` is `latest_per_stage(current, year)` if the caller has it: each element's stages are
+    that list's rows for the element's materials, so it is computed once, not once per element.
+    """
+    every = latest_per_stage(current, year) if latest is None else latest
     found = []
     for element in elements:
         materials = set(material_elements.loc[material_elements["element"] == element, "material"])
-        stages = latest_per_stage(current, year, materials)
+        stages = [c for c in every if c.material in materials]
         if not stages:
             continue
         top = max(stages, key=lambda c: (c.hhi, c.china_share))
@@ -299,7 +309,8 @@ def chain_report(
         if len(elements) != 1
         else set(material_elements.loc[material_elements["element"] == elements[0], "material"])
     )
-    stages = latest_per_stage(current, year, materials)
+    every = latest_per_stage(current, year)
+    stages = [c for c in every if materials is None or c.material in materials]
     if stage is not None:
         stages = [c for c in stages if c.stage == stage]
     order = {name: i for i, name in enumerate(stage_order or [])}
@@ -307,7 +318,7 @@ def chain_report(
     return ChainReport(
         year=year,
         stages=stages,
-        chokepoints=chokepoints(current, material_elements, year, elements),
+        chokepoints=chokepoints(current, material_elements, year, elements, every),
         import_reliance=[r for r in import_reliance(us_trade) if r.year <= year],
         non_china_capacity=[
             c

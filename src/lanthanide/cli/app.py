@@ -1,4 +1,8 @@
-"""The `lanthanide` typer application: one module per command group, registered here."""
+"""The `lanthanide` typer application: one module per command group, registered here by name.
+
+Command modules are imported only when their command runs (see cli/lazy.py), so this module must
+not import them.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,24 @@ from typing import Annotated
 import typer
 
 from lanthanide import __version__
-from lanthanide.cli import chain, data, events, screen, simulate
 from lanthanide.cli.errors import run_guarded
+from lanthanide.cli.lazy import Entry, LazyGroup
+
+
+class Root(LazyGroup):
+    """The root group and its commands, in the order `--help` lists them."""
+
+    ENTRIES = (
+        Entry("chain", "lanthanide.cli.chain", "chain"),
+        Entry("data", "lanthanide.cli.data", "app"),
+        Entry("screen", "lanthanide.cli.screen", "app"),
+        Entry("timeline", "lanthanide.cli.screen", "timeline"),
+        Entry("simulate", "lanthanide.cli.simulate", "simulate_command"),
+        Entry("backtest", "lanthanide.cli.simulate", "backtest_command"),
+        Entry("events", "lanthanide.cli.events", "app"),
+        Entry("serve", "lanthanide.cli.serve", "app"),
+    )
+
 
 app = typer.Typer(
     name="lanthanide",
@@ -18,6 +38,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=Root,
 )
 
 
@@ -37,15 +58,11 @@ def _root(
     """Rare-earth chokepoint toolkit."""
 
 
-app.command("chain")(chain.chain)
-app.add_typer(data.app, name="data")
-app.command("screen")(screen.screen)
-app.command("timeline")(screen.timeline)
-app.command("simulate")(simulate.simulate_command)
-app.command("backtest")(simulate.backtest_command)
-app.add_typer(events.app, name="events")
+def main_exit_code() -> int:
+    """Run the CLI on `sys.argv` and return its exit code (errors already printed)."""
+    return run_guarded(app)
 
 
 def main() -> None:
-    """Console-script entry point: map LanthanideError to exit codes and one-line messages."""
-    sys.exit(run_guarded(app))
+    """Console-script entry point: every error becomes one message and an exit code."""
+    sys.exit(main_exit_code())

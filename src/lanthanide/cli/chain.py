@@ -8,9 +8,18 @@ from typing import Annotated
 
 import typer
 
-from lanthanide.cli.common import DbOption, emit, open_store
+from lanthanide import service
+from lanthanide.cli.common import DbOption, emit, request, settings
+from lanthanide.errors import InvalidInput
 from lanthanide.report import chain as render
-from lanthanide.store.views import chain_from_store, stage_from_store
+
+#: request field -> the option that sets it
+FLAGS = {
+    "stage": "--stage",
+    "year": "--year",
+    "material": "--material",
+    "element": "--element",
+}
 
 
 class Format(StrEnum):
@@ -29,7 +38,10 @@ def chain(
         str | None, typer.Option(help="One stage (mining, separation, metal_alloy, magnet, ...).")
     ] = None,
     year: Annotated[
-        int, typer.Option(help="Data year; without --stage, latest data <= year.")
+        int,
+        typer.Option(
+            min=1000, max=9999, help="Data year (4 digits); without --stage, latest data <= year."
+        ),
     ] = 2025,
     material: Annotated[
         str | None, typer.Option(help="With --stage: the material (REO, HREE, NdFeB ...).")
@@ -47,23 +59,39 @@ def chain(
     top3_share, shares: a list of country, share, source_url).
     Without it: every stage at its latest data year.
     """
-    store = open_store(db)
+    resources = service.Resources.open(settings(db))
     if stage is not None:
-        one, receipt = stage_from_store(store, stage, year, material, element)
-        stages = [one]
+        one = service.stage(
+            request(
+                service.StageRequest,
+                FLAGS,
+                stage=stage,
+                year=year,
+                material=material,
+                element=element,
+            ),
+            resources,
+        )
+        stages = [one.stage]
         text = {
-            Format.json: lambda: render.stage_json(one, receipt),
+            Format.json: lambda: render.stage_json(one.stage, one.receipt),
             Format.csv: lambda: render.shares_csv(stages),
-            Format.table: lambda: render.stage_table(one),
+            Format.table: lambda: render.stage_table(one.stage),
         }[fmt]()
     else:
-        report, receipt = chain_from_store(store, year, element)
-        stages = report.stages
+        full = service.chain(
+            request(service.ChainRequest, FLAGS, year=year, element=element), resources
+        )
+        stages = full.report.stages
+        if not full.report.stages:  # empty tables with exit 0 would read as "no data anywhere"
+            raise InvalidInput(
+                f"no stage has data up to {year}"
+                + (f" for {element}" if element else "")
+                + "; try a later --year"
+            )
         text = {
-            Format.json: lambda: render.report_json(report, receipt),
+            Format.json: lambda: render.report_json(full.report, full.receipt),
             Format.csv: lambda: render.shares_csv(stages),
-            Format.table: lambda: render.report_table(report),
+            Format.table: lambda: render.report_table(full.report),
         }[fmt]()
-    emit(text, out)
-    if plot is not None:
-        render.plot_shares(stages, plot)
+    emit(text, out, {} if plot is None else {plot: render.shares_png(stages)})

@@ -14,6 +14,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+from lanthanide.cli.common import MAX_RUNS
+from lanthanide.cli.warm import notice_if_cold
 from lanthanide.errors import InvalidInput
 from lanthanide.receipt import make_receipt
 from lanthanide.report import simulation as report
@@ -25,9 +27,11 @@ from lanthanide.shock.sensitivity import TornadoRow, tornado
 from lanthanide.shock.simulation import ASSUMPTIONS, SimulationResult, prepare, simulate
 from lanthanide.shock.stockpile import CoverRow, cover_needed
 from lanthanide.store import dataset_receipts, read_table
-from lanthanide.store.files import atomic_write_bytes, atomic_write_text
+from lanthanide.store.files import atomic_directory, atomic_write_bytes, atomic_write_text
 from lanthanide.store.scenario_reader import read_scenario
 from lanthanide.store.shock_network import Calibration, load_calibration
+
+RUNS_HELP = f"Monte Carlo runs (1 to {MAX_RUNS:,})."
 
 
 class Format(StrEnum):
@@ -82,6 +86,7 @@ def run(
 ) -> SimulationResult:
     network = build_network(calibration.tables, scenario.start, scenario.months)
     model = prepare(network, scenario, calibration.defaults)
+    notice_if_cold(console.file)  # the first run of an install compiles the kernel for minutes
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -131,15 +136,19 @@ def simulate_command(
             metavar="SCENARIO...",
         ),
     ],
-    runs: Annotated[int, typer.Option("--runs", min=1, help="Monte Carlo runs.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Root seed (SeedSequence).")] = 42,
+    runs: Annotated[int, typer.Option("--runs", min=1, max=MAX_RUNS, help=RUNS_HELP)] = 1000,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Root seed (SeedSequence, >= 0).")
+    ] = 42,
     workers: Annotated[
         int | None, typer.Option("--workers", help="Start a Dask LocalCluster with N workers.")
     ] = None,
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Join an existing Dask scheduler ADDRESS.")
     ] = None,
-    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Runs per chunk.")] = 1000,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", min=1, max=MAX_RUNS, help="Runs per chunk.")
+    ] = 1000,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     out: Annotated[
         Path | None,
@@ -208,8 +217,10 @@ def simulate_command(
             cover = cover_needed(model, runs, seed)
         payload["stockpile"] = [r.as_dict() for r in cover]
     if out is not None:
-        for path in report.write_outputs(out, payload, result):
-            err.print(f"wrote {path}")
+        with atomic_directory(out) as staging:  # all files or none
+            written = report.write_outputs(staging, payload, result)
+        for path in written:
+            err.print(f"wrote {out / path.relative_to(staging)}")
     if fmt is Format.json:
         typer.echo(report.to_json(payload), nl=False)
     else:
@@ -262,8 +273,8 @@ def _compare(
 
 def backtest_command(
     name: Annotated[str, typer.Argument(help="Backtest name, e.g. 2025-04.")],
-    runs: Annotated[int, typer.Option("--runs", min=1, help="Monte Carlo runs.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Root seed.")] = 42,
+    runs: Annotated[int, typer.Option("--runs", min=1, max=MAX_RUNS, help=RUNS_HELP)] = 1000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Root seed (>= 0).")] = 42,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write backtest.json and backtest.png here.")
@@ -291,8 +302,9 @@ def backtest_command(
     receipt = _receipt("backtest", scenario, path.read_bytes(), calibration, runs=runs, seed=seed)
     payload = {"receipt": receipt.model_dump(mode="json"), **bt.as_dict()}
     if out is not None:
-        atomic_write_text(out / "backtest.json", report.to_json(payload))
-        atomic_write_bytes(out / "backtest.png", report.backtest_chart(bt))
+        with atomic_directory(out) as staging:  # both files or neither
+            atomic_write_text(staging / "backtest.json", report.to_json(payload))
+            atomic_write_bytes(staging / "backtest.png", report.backtest_chart(bt))
         err.print(f"wrote {out / 'backtest.json'} and {out / 'backtest.png'}")
     if fmt is Format.json:
         typer.echo(report.to_json(payload), nl=False)

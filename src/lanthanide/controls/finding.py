@@ -7,17 +7,19 @@ deciding lines and one plain sentence; `cn_measures` and `us_measures` decide `a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
+import pycountry
 
 from lanthanide.bom.model import COUNTRIES, ITEM_TYPES, NONE
 from lanthanide.controls.facts import (
     Facts,
 )
 from lanthanide.controls.result import Finding, Line, binding
-from lanthanide.controls.rule import Policy, Rule, Status
+from lanthanide.controls.rule import Policy, Rule, RuleSet, Status
 from lanthanide.controls.status import status_on
 
 #: deciding lines listed per finding (the total count is always given)
@@ -36,6 +38,22 @@ class Context:
     end_user: str | None
     end_use: str | None
     assumptions: Mapping[str, Status]
+    #: the whole rule set, for measures that read others (the US measures read the Country Chart)
+    rules: RuleSet | None = None
+    #: per-screening cache shared by all products (statuses and open points per rule clause:
+    #: they depend on the date and the assumptions, not on the product)
+    shared: dict[tuple[str, str | None], tuple[Status, list[str]]] = field(default_factory=dict)
+
+    def status(self, rule: Rule, clause: str | None) -> tuple[Status, list[str]]:
+        """Status of a rule (clause) on the date, and its open points, computed once."""
+        key = (rule.id, clause)
+        found = self.shared.get(key)
+        if found is None:
+            found = self.shared[key] = (
+                status_on(rule, self.on, clause, self.assumptions),
+                _open_points(rule, clause),
+            )
+        return found
 
     @property
     def root(self) -> int:
@@ -52,6 +70,49 @@ class Context:
 
     def country(self, code: int) -> str | None:
         return COUNTRIES[code] if code != NONE else None
+
+
+@cache
+def country_name(code: str) -> str:
+    """A country's short English name for sentences ("CN" -> "China"), from ISO 3166."""
+    found = pycountry.countries.get(alpha_2=code)
+    if found is None:
+        return code
+    return str(getattr(found, "common_name", None) or found.name)
+
+
+def names(codes: Sequence[str]) -> str:
+    """Country names of a rule's list, joined for a sentence ("China, Russia and Iran")."""
+    words = [country_name(c) for c in codes]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def percent(share: float) -> str:
+    """A threshold from the rule as written in law: 0.001 -> "0.1%", 0.25 -> "25%"."""
+    return f"{share * 100:.6g}%"
+
+
+def disagreements(ctx: Context, groups: Sequence[np.ndarray]) -> list[str]:
+    """Warnings for lines whose origin and made_in are both given and differ.
+
+    Origin tests (Ann. 61 Part I content, US content) read `origin`; where-made tests (foreign-
+    made, DFARS melted or produced) read `made_in`. When the two disagree the BOM may hold an
+    error, so the finding says which value it used.
+    """
+    bom = ctx.facts.bom
+    differ = ctx.facts.mask(
+        "origin_made_in_differ",
+        lambda: (bom.made_in >= 0) & (bom.origin >= 0) & (bom.made_in != bom.origin),
+    )
+    if not ctx.facts.any_flag("origin_made_in_differ", differ):
+        return []
+    hit = sorted({int(i) for some in groups for i in some[differ[some]]})
+    return [
+        f"line {bom.line_label(i)} (file line {int(bom.node_row[i])}): origin "
+        f"{COUNTRIES[int(bom.origin[i])]} but made_in {COUNTRIES[int(bom.made_in[i])]}; origin "
+        "decides origin tests and made_in where-made tests"
+        for i in hit[:MAX_LINES]
+    ]
 
 
 def _policy(rule: Rule, ctx: Context) -> tuple[Policy, str]:
@@ -71,7 +132,9 @@ def _policy(rule: Rule, ctx: Context) -> tuple[Policy, str]:
 def _status_text(rule: Rule, status: Status, on: dt.date, clause: str | None) -> str:
     if status is Status.IN_FORCE:
         return ""
-    window = next((w for w in rule.suspensions if w.from_ <= on <= w.until), None)
+    window = next(
+        (w for w in rule.suspensions if w.covers(clause) and w.from_ <= on <= w.until), None
+    )
     if status is Status.SUSPENDED and window is not None:
         return (
             f" On {on} it is suspended by {window.by} (until {window.until}), so it binds nothing."
@@ -81,7 +144,7 @@ def _status_text(rule: Rule, status: Status, on: dt.date, clause: str | None) ->
     if status is Status.UNKNOWN:
         return (
             f" Its status on {on} is unknown (no source says what followed its suspension); "
-            f"to decide, state an assumption such as --assume {rule.id}=in_force."
+            f"to decide, state an assumption that {rule.id} is in force (or not)."
         )
     if status is Status.ISSUED_NOT_EFFECTIVE:
         part = rule.clause(clause) if clause else None
@@ -94,22 +157,39 @@ def _status_text(rule: Rule, status: Status, on: dt.date, clause: str | None) ->
     return f" It expired after {rule.expires}."
 
 
-def _lines(ctx: Context, nodes: np.ndarray, column: int | None) -> tuple[list[Line], int]:
+def _lines(
+    ctx: Context, nodes: np.ndarray, column: int | None, shares: np.ndarray | None
+) -> tuple[list[Line], int]:
     bom = ctx.facts.bom
     out = []
-    for node in nodes[:MAX_LINES]:
+    for k, node in enumerate(nodes[:MAX_LINES]):
         i = int(node)
         value = float(ctx.facts.contribution[i, column]) if column is not None else 0.0
+        origin = int(bom.origin[i])
         out.append(
-            Line(
+            Line.model_construct(
                 line_id=bom.line_label(i),
                 file_line=int(bom.node_row[i]),
                 item_type=ITEM_TYPES[int(bom.item_type[i])],
-                origin=COUNTRIES[int(bom.origin[i])],
+                origin=COUNTRIES[origin] if origin != NONE else "",
                 value_usd=value,
+                share=float(shares[k]) if shares is not None else None,
             )
         )
     return out, int(nodes.size)
+
+
+def _open_points(rule: Rule, clause: str | None) -> list[str]:
+    """The rule's `uncertain:` entries for this finding.
+
+    An entry tagged with a clause id ("de_minimis: ...") belongs to that clause's findings; for
+    a finding about the instrument as a whole (no clause), every untagged entry applies.
+    """
+    if clause is None:
+        tags = tuple(f"{c.id}:" for c in rule.clauses)
+        return [u for u in rule.uncertain if not tags or not u.startswith(tags)]
+    tag = f"{clause}:"
+    return [u.removeprefix(tag).strip() for u in rule.uncertain if u.startswith(tag)]
 
 
 def make_finding(
@@ -125,10 +205,22 @@ def make_finding(
     threshold: float | None = None,
     comparison: str | None = None,
     policy: Policy | None = None,
+    shares: np.ndarray | None = None,
+    control_codes: Sequence[str] = (),
+    uncertain: Sequence[str] = (),
+    warn_nodes: np.ndarray | None = None,
+    upstream: bool = False,
 ) -> Finding:
-    status = status_on(rule, ctx.on, clause, ctx.assumptions)
+    """A finding with its status, policy, deciding lines and warnings.
+
+    `shares` gives each deciding line its own share (upstream findings); `warn_nodes` adds lines
+    whose origin/made_in disagreement bears on the finding to the root and the deciding lines.
+    """
+    status, open_points = ctx.status(rule, clause)
     chosen, note = _policy(rule, ctx)
-    lines, total = _lines(ctx, nodes, column) if nodes is not None else ([], 0)
+    lines, total = _lines(ctx, nodes, column, shares) if nodes is not None else ([], 0)
+    checked = [np.array([ctx.root])] + [a for a in (nodes, warn_nodes) if a is not None]
+    warnings = disagreements(ctx, checked)
     text = sentence
     if applies and note:
         text += f" Policy note: {note}."
@@ -138,13 +230,14 @@ def make_finding(
         text += f" (Status on {ctx.on}: {status.value}.)"
     else:
         text += _status_text(rule, status, ctx.on, clause)
-    return Finding(
+    # built from validated data only, so construction skips pydantic's validation (hot path)
+    return Finding.model_construct(
         measure=rule.id,
         clause=clause,
         status=status,
         assumed=rule.id in ctx.assumptions,
         applies=applies,
-        binding=binding(status, applies),
+        binding=False if upstream else binding(status, applies),  # upstream binds others
         policy=policy or (chosen if applies is not False else Policy.NONE),
         value=value,
         threshold=threshold,
@@ -153,4 +246,8 @@ def make_finding(
         deciding_lines_total=total,
         sentence=text,
         source_url=rule.source_url,
+        control_codes=list(control_codes),
+        warnings=warnings,
+        uncertain=[*open_points, *uncertain],
+        upstream=upstream,
     )

@@ -16,12 +16,21 @@ from lanthanide.receipt import Receipt
 
 
 class Determination(StrEnum):
-    """The overall answer for one product on one date."""
+    """The overall answer for one product on one date (see `RESTRICTIVENESS` for their order)."""
 
     LICENCE_REQUIRED = "licence_required"
     NO_LICENCE_REQUIRED = "no_licence_required"
     PROHIBITED = "prohibited"
     UNKNOWN = "unknown"
+
+
+#: how restrictive each determination is, least first (properties: adding content never lowers it)
+RESTRICTIVENESS: tuple[Determination, ...] = (
+    Determination.NO_LICENCE_REQUIRED,
+    Determination.UNKNOWN,
+    Determination.LICENCE_REQUIRED,
+    Determination.PROHIBITED,
+)
 
 
 class Line(BaseModel):
@@ -32,6 +41,25 @@ class Line(BaseModel):
     item_type: str
     origin: str
     value_usd: float = Field(description="the line's contribution to the computed value, USD")
+    share: float | None = Field(
+        default=None, description="upstream findings: the line's own share against the threshold"
+    )
+
+
+class PartyMatch(BaseModel):
+    """A name of the shipment (end user, importer or their owner) found on a party list."""
+
+    list: str = Field(description="list id, e.g. cn_control_list or a US CSL source code")
+    list_title: str
+    entry_id: str
+    listed_name: str = Field(description="the name as the list prints it")
+    matched_form: str = Field(description="the listed form (name, Chinese name or alias) matched")
+    query: str = Field(description="the name in the BOM (or the default end user) that matched")
+    field: str = Field(description="end_user, importer or parent")
+    score: float = Field(description="rapidfuzz score 0-100 of the normalised names")
+    instrument: str
+    effective: str | None
+    confidence: str
 
 
 class Finding(BaseModel):
@@ -40,7 +68,7 @@ class Finding(BaseModel):
     measure: str
     clause: str | None = None
     status: Status
-    assumed: bool = Field(description="status comes from a user --assume")
+    assumed: bool = Field(description="status comes from an assumption the user stated")
     applies: bool | None = Field(
         description="the product falls within the measure's scope and threshold; "
         "null when a fact the test needs is missing from the BOM"
@@ -56,6 +84,25 @@ class Finding(BaseModel):
     deciding_lines_total: int = 0
     sentence: str
     source_url: str
+    control_codes: list[str] = Field(
+        default_factory=list, description="the measure's control codes the finding is about"
+    )
+    warnings: list[str] = Field(
+        default_factory=list, description="facts in the BOM that disagree or leave a doubt"
+    )
+    uncertain: list[str] = Field(
+        default_factory=list, description="points the legal text leaves open that bear on this"
+    )
+    upstream: bool = Field(
+        default=False,
+        description="about lines inside the product, not the product itself: `applies` is the "
+        "lines' own test, `binding` is false and the product's determination ignores it",
+    )
+    party: PartyMatch | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="for a party-list finding: the list entry that matched (absent otherwise)",
+    )
 
 
 class ResourcingResult(BaseModel):
@@ -94,13 +141,19 @@ class Screening(BaseModel):
 
 
 def determine(findings: list[Finding]) -> Determination:
-    """Combine findings: prohibited > licence_required > unknown > no_licence_required."""
-    binding = [f for f in findings if f.binding]
+    """Combine findings: prohibited > licence_required > unknown > no_licence_required.
+
+    A binding finding with policy `prohibited` (an end-user ban) makes the product prohibited;
+    a presumption of denial is still a licence requirement. Upstream findings (about lines
+    inside the product) are reported but do not decide the product.
+    """
+    own = [f for f in findings if not f.upstream]
+    binding = [f for f in own if f.binding]
     if any(f.policy is Policy.PROHIBITED for f in binding):
         return Determination.PROHIBITED
     if binding:
         return Determination.LICENCE_REQUIRED
-    if any(f.binding is None for f in findings):
+    if any(f.binding is None for f in own):
         return Determination.UNKNOWN
     return Determination.NO_LICENCE_REQUIRED
 

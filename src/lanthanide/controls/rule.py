@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from lanthanide.controls.country_chart import CountryChart
+
 Confidence = Literal["V", "I", "U"]
 
 
@@ -35,11 +37,14 @@ class Test(StrEnum):
     CN_LISTED_ITEMS = "cn_listed_items"
     CN_EXTRATERRITORIAL = "cn_extraterritorial"
     CN_TECHNOLOGY = "cn_technology"
+    CN_END_USER_BAN = "cn_end_user_ban"
     SUSPENSION = "suspension"
     US_DE_MINIMIS = "us_de_minimis"
     US_ADVANCED_COMPUTING = "us_advanced_computing"
     US_AFFILIATES = "us_affiliates"
     US_DFARS_MAGNETS = "us_dfars_magnets"
+    US_COUNTRY_CHART = "us_country_chart"
+    US_EMBARGO = "us_embargo"
 
 
 class Policy(StrEnum):
@@ -84,8 +89,15 @@ class Suspension(_Strict):
     until: dt.date
     until_latest: dt.date | None = None
     by: str = Field(description="id of the suspending instrument")
+    clauses: list[str] = Field(
+        default_factory=list, description="the clauses suspended; empty = the whole instrument"
+    )
     confidence: Confidence = "V"
     note: str = ""
+
+    def covers(self, clause: str | None) -> bool:
+        """Whether this window suspends `clause` (None: the instrument as a whole)."""
+        return not self.clauses or (clause is not None and clause in self.clauses)
 
     @model_validator(mode="after")
     def _ordered(self) -> Suspension:
@@ -110,6 +122,17 @@ class Scope(_Strict):
     hs_reference: list[str] = Field(default_factory=list)
     eccn_prefixes: list[str] = Field(default_factory=list)
     destinations: list[str] = Field(default_factory=list)
+    #: destinations named by EAR Country Group (resolved through the Country Chart dataset)
+    destination_groups: list[str] = Field(default_factory=list)
+    #: destinations taken out of `destination_groups` when also in these groups
+    except_groups: list[str] = Field(default_factory=list)
+    #: EAR: the measure reaches EAR99 items too (not only items on the Commerce Control List)
+    ear99: bool = False
+    #: EAR: places of the end user's ultimate parent's headquarters that the measure reaches
+    end_user_hq: list[str] = Field(default_factory=list)
+    end_user_hq_groups: list[str] = Field(default_factory=list)
+    #: parts of a destination the measure covers (a BOM names countries: these stay open)
+    regions: list[str] = Field(default_factory=list)
     origins: list[str] = Field(default_factory=list, description="covered origin countries")
     end_users: list[str] = Field(default_factory=list)
     end_uses: list[str] = Field(default_factory=list)
@@ -118,16 +141,27 @@ class Scope(_Strict):
     part_i_elements: list[str] = Field(default_factory=list)
     part_i_item_types: list[str] = Field(default_factory=list)
     part_ii_item_types: list[str] = Field(default_factory=list)
+    #: item types that are Part II items when they contain a rare earth (unknown when none given)
+    part_ii_item_types_if_rare_earth: list[str] = Field(default_factory=list)
+    #: control code of each element's items (Ann. 18/57: Sm -> 1C902 ...), for findings
+    codes_by_element: dict[str, str] = Field(default_factory=dict)
+    #: destinations the measure does not reach (Ann. 61: exports to places outside China only)
+    excluded_destinations: list[str] = Field(default_factory=list)
+    #: end-user bans: whether transfers by third-country parties of the regime's items are caught
+    third_country_transfers: Literal["yes", "no", "uncertain"] = "no"
 
 
 class Threshold(_Strict):
     """A numeric test: computed value `comparison` value, with what the value is a share of."""
 
     value: float = Field(ge=0)
-    comparison: Literal[">=", ">"]
+    comparison: Literal[">=", ">", "<"]
     basis: str
     destinations: list[str] = Field(
         default_factory=list, description="countries this threshold is for; empty = all others"
+    )
+    destination_groups: list[str] = Field(
+        default_factory=list, description="EAR Country Groups this threshold is for"
     )
     confidence: Confidence = "V"
 
@@ -173,6 +207,12 @@ class Rule(_Strict):
     thresholds: dict[str, Threshold] = Field(default_factory=dict)
     policy: LicencePolicy
     sources: list[Source] = Field(min_length=1)
+    #: whether the official publication (ministry, gazette, legislature) was found; when it was,
+    #: the first source is it; when not, the note says what was searched and what stands in
+    official_source_found: bool | None = Field(
+        default=None, description="None: not yet stated (tests/controls/test_rule_sources.py)"
+    )
+    official_source_note: str = ""
     uncertain: list[str] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
 
@@ -190,6 +230,13 @@ class Rule(_Strict):
         for before, after in itertools.pairwise(windows):
             if after.from_ <= (before.until_latest or before.until):
                 raise ValueError("suspension windows overlap")
+        known = {c.id for c in self.clauses}
+        for window in self.suspensions:
+            for name in window.clauses:
+                if name not in known:
+                    raise ValueError(f"suspension by {window.by} names unknown clause {name!r}")
+        if self.official_source_found is False and not self.official_source_note.strip():
+            raise ValueError("official_source_found is false: say why in official_source_note")
         return self
 
     @property
@@ -209,6 +256,8 @@ class RuleSet(_Strict):
 
     rules: dict[str, Rule]
     hashes: dict[str, str] = Field(default_factory=dict, description="file name -> sha256")
+    #: the EAR Commerce Country Chart dataset the US measures read (None: not loaded)
+    chart: CountryChart | None = None
 
     @model_validator(mode="after")
     def _cross_references(self) -> RuleSet:

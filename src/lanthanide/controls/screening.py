@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
-from lanthanide.bom.model import COUNTRY_CODE, NONE, Bom
-from lanthanide.bom.resourcing import smallest_resourcing
+from lanthanide.bom.model import COUNTRY_CODE, I64, NONE, Bom
+from lanthanide.bom.resourcing import Resourcing, smallest_resourcing
+from lanthanide.controls.exact import exact, near, share_meets
 from lanthanide.controls.facts import CN_CONTENT, US_CONTENT, Facts, compute_facts
 from lanthanide.controls.measures import EVALUATORS, Context, us_affiliates
 from lanthanide.controls.result import (
@@ -19,7 +21,8 @@ from lanthanide.controls.result import (
     Screening,
     determine,
 )
-from lanthanide.controls.rule import RuleSet, Status, Test
+from lanthanide.controls.rule import RuleSet, Status, Test, Threshold
+from lanthanide.controls.us_embargo import dfars_resourcing
 from lanthanide.receipt import make_receipt
 
 EXTRATERRITORIAL = "CN-MOFCOM-2025-61"
@@ -46,9 +49,60 @@ def facts_for(bom: Bom, rules: RuleSet) -> Facts:
     return compute_facts(bom, rules.rules[EXTRATERRITORIAL])
 
 
+def _exactly_under(
+    facts: Facts,
+    product: int,
+    nodes: I64,
+    found: Resourcing,
+    threshold: Threshold,
+) -> Resourcing:
+    """Extend a float re-sourcing set until the share left fails the legal test exactly.
+
+    The float search can stop one line early when the share left lands on the threshold
+    (0.9 of 900 left is exactly 0.1%, still caught): check the rest in rationals and take the
+    next-largest lines until it is under.
+    """
+    limit, comparison = threshold.value, threshold.comparison
+    left = facts.share(CN_CONTENT)[product] - found.moved_value / float(facts.value[product])
+    if not near(float(left), limit):
+        return found
+    root = int(facts.bom.root[product])
+    exact_of = facts.exact_contributions(root, CN_CONTENT)
+    whole = exact(float(facts.value[product]))
+    order = nodes[np.argsort(-facts.contribution[nodes, CN_CONTENT], kind="stable")]
+    k = found.nodes.size
+    rest = sum((exact_of.get(int(i), Fraction(0)) for i in order[k:]), Fraction(0))
+    while k < order.size and share_meets(rest, whole, limit, comparison):
+        rest -= exact_of.get(int(order[k]), Fraction(0))
+        k += 1
+    total = facts.exact_total(root, CN_CONTENT)
+    return Resourcing(
+        nodes=order[:k].astype(np.int64),
+        moved_value=float(total - rest),
+        share_before=found.share_before,
+        share_after=float(rest / whole),
+        limit=limit,
+    )
+
+
+def _can_clear(findings: list[Finding]) -> bool:
+    """Re-sourcing is offered only where it can clear the test: the product's own Ann. 61
+    de minimis finding applies or is unknown (not for a China-made product, a product that is
+    not a Part II item, or one shipped into China)."""
+    return any(
+        f.measure == EXTRATERRITORIAL
+        and f.clause == "de_minimis"
+        and not f.upstream
+        and f.applies is not False
+        for f in findings
+    )
+
+
 def _resourcing(facts: Facts, rules: RuleSet, product: int) -> ResourcingResult | None:
     rule = rules.rules[EXTRATERRITORIAL]
     threshold = rule.thresholds["cn_controlled_share"]
+    if not facts.meets(product, CN_CONTENT, threshold.value, threshold.comparison):
+        return None
     nodes = facts.nodes(product)
     nodes = nodes[facts.contribution[nodes, CN_CONTENT] > 0]
     found = smallest_resourcing(
@@ -60,6 +114,7 @@ def _resourcing(facts: Facts, rules: RuleSet, product: int) -> ResourcingResult 
     )
     if found is None:
         return None
+    found = _exactly_under(facts, product, nodes, found, threshold)
     labels = [facts.bom.line_label(int(i)) for i in found.nodes[:MAX_RESOURCING_LINES]]
     return ResourcingResult(
         measure=rule.id,
@@ -97,6 +152,7 @@ def screen(
     ship_to = np.where(bom.ship_to >= 0, bom.ship_to, _country(defaults.ship_to))
     ordered = sorted(rules.rules.values(), key=lambda r: (r.regime, r.id))
     products = []
+    shared: dict[tuple[str, str | None], tuple[Status, list[str]]] = {}
     for p in range(bom.n_products):
         end_user = bom.label_names[bom.end_user[p]] if bom.end_user[p] >= 0 else defaults.end_user
         end_use = bom.label_names[bom.end_use[p]] if bom.end_use[p] >= 0 else defaults.end_use
@@ -109,6 +165,8 @@ def screen(
             end_user=end_user.lower() if end_user else None,
             end_use=end_use.lower() if end_use else None,
             assumptions=assumed,
+            rules=rules,
+            shared=shared,
         )
         findings: list[Finding] = []
         subject_to_ear: bool | None = int(facts.made[ctx.root]) == COUNTRY_CODE["US"]
@@ -134,7 +192,8 @@ def screen(
                 end_user=ctx.end_user,
                 end_use=ctx.end_use,
                 findings=findings,
-                resourcing=_resourcing(facts, rules, p),
+                resourcing=(_resourcing(facts, rules, p) if _can_clear(findings) else None)
+                or dfars_resourcing(ctx, findings),
             )
         )
     receipt = make_receipt(
@@ -150,6 +209,7 @@ def screen(
             "lines": int(bom.edge_row.size + bom.root.size),
             "items": bom.n_nodes,
             "products": bom.n_products,
+            **({"normalised": list(bom.normalised)} if bom.normalised else {}),
         },
         assumptions=[f"{k}={v.value} (user assumption)" for k, v in sorted(assumed.items())],
     )

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lanthanide.controls.rule import Rule, RuleSet, Status
+from lanthanide.errors import InvalidInput, Problem
 
 
 def status_on(
@@ -32,7 +33,8 @@ def status_on(
         return assumptions[rule.id]
     if rule.issued is not None and on < rule.issued:
         return Status.NOT_YET_ISSUED
-    for window in rule.suspensions:
+    windows = [w for w in rule.suspensions if w.covers(clause)]
+    for window in windows:
         if window.from_ <= on <= window.until:
             return Status.SUSPENDED
         if window.until_latest is not None and window.until < on <= window.until_latest:
@@ -47,8 +49,8 @@ def status_on(
         return Status.ISSUED_NOT_EFFECTIVE
     if rule.expires is not None and on > rule.expires:
         return Status.EXPIRED
-    if rule.suspensions and rule.after_last_suspension == "unknown":
-        last_end = max(w.until_latest or w.until for w in rule.suspensions)
+    if windows and rule.after_last_suspension == "unknown":
+        last_end = max(w.until_latest or w.until for w in windows)
         if on > last_end:
             return Status.UNKNOWN
     return Status.IN_FORCE
@@ -70,10 +72,10 @@ class TimelineEntry:
 
 def _note(rule: Rule, on: dt.date, status: Status) -> str:
     if status is Status.SUSPENDED:
-        window = next(w for w in rule.suspensions if w.from_ <= on <= w.until)
+        window = next(w for w in rule.suspensions if w.covers(None) and w.from_ <= on <= w.until)
         return f"suspended by {window.by} from {window.from_} until {window.until}"
     if status is Status.UNKNOWN:
-        last = max(rule.suspensions, key=lambda w: w.until)
+        last = max((w for w in rule.suspensions if w.covers(None)), key=lambda w: w.until)
         end = last.until_latest or last.until
         if on <= end:
             return (
@@ -119,19 +121,23 @@ def timeline(
 
 
 def parse_assumptions(items: list[str], rules: RuleSet) -> dict[str, Status]:
-    """Parse `ID=STATUS` strings; raise ValueError naming the bad item."""
+    """Parse `ID=STATUS` statements; InvalidInput (field `assume`) names the bad one."""
     out: dict[str, Status] = {}
     allowed = ", ".join(s.value for s in Status)
     for item in items:
         key, sep, value = item.partition("=")
         key, value = key.strip(), value.strip()
         if not sep or not key or not value:
-            raise ValueError(f"--assume {item!r}: expected ID=STATUS")
+            raise _bad_assumption(f"assumption {item!r}: expected ID=STATUS")
         if key not in rules.rules:
             known = ", ".join(sorted(rules.rules))
-            raise ValueError(f"--assume {item!r}: unknown measure {key!r} (known: {known})")
+            raise _bad_assumption(f"assumption {item!r}: unknown measure {key!r} (known: {known})")
         try:
             out[key] = Status(value)
         except ValueError:
-            raise ValueError(f"--assume {item!r}: status must be one of {allowed}") from None
+            raise _bad_assumption(f"assumption {item!r}: status must be one of {allowed}") from None
     return out
+
+
+def _bad_assumption(message: str) -> InvalidInput:
+    return InvalidInput(message, [Problem(message, column="assume")])

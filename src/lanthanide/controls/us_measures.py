@@ -1,153 +1,247 @@
-"""US measures: EAR de minimis, advanced computing, the Affiliates Rule and the DFARS magnet ban."""
+"""US measures: EAR de minimis, the Commerce Country Chart, advanced computing, the Affiliates Rule.
+
+Subject to the EAR is not the same as licence required. `us_de_minimis` says whether a product is
+subject to the EAR (US-made, or foreign-made above the de minimis level); it never binds by itself.
+`us_country_chart` decides the licence: an item subject to the EAR needs one when its own ECCN
+does to the destination (`controls.country_chart`). The Part 746 embargoes and the DFARS magnet
+rule are in `us_embargo`.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from lanthanide.bom.model import NONE, country_codes, type_mask
-from lanthanide.controls.facts import (
-    REE_LINES,
-    REE_TYPES,
-    US,
-    US_CONTENT,
-    US_CONTENT_OR_UNCLASSIFIED,
-    Facts,
-)
+from lanthanide.bom.model import COUNTRIES, NONE
+from lanthanide.controls.country_chart import licence_needed
+from lanthanide.controls.facts import US, Facts, Mask
 from lanthanide.controls.finding import Context
 from lanthanide.controls.finding import make_finding as _finding
 from lanthanide.controls.result import Finding
-from lanthanide.controls.rule import Rule, Status
+from lanthanide.controls.rule import Policy, Rule, Status
 from lanthanide.controls.status import status_on
+from lanthanide.controls.us_content import Subject, chart_of, subject_to_ear
+
+ADVANCED = "US-EAR-ADVCOMP"
 
 
-def us_de_minimis(rule: Rule, ctx: Context) -> list[Finding]:
-    """EAR 734.4: share of US-origin controlled content in a foreign-made item."""
-    facts = ctx.facts
-    root = ctx.root
-    share = float(facts.share(US_CONTENT)[ctx.product])
-    share_hi = float(facts.share(US_CONTENT_OR_UNCLASSIFIED)[ctx.product])
-    if int(facts.made[root]) == US:
-        return [
-            _finding(
-                rule,
-                ctx,
-                applies=False,
-                value=share,
-                sentence="The product is made in the United States: it is subject to the "
-                "EAR directly and the de minimis test is not needed.",
-            )
-        ]
-    counted = facts.mask(
-        "us_counted", lambda: facts.us_controlled & (facts.contribution[:, US_CONTENT] > 0)
-    )
-    nodes = facts.ranked(ctx.product, counted, US_CONTENT)
-    adv = _eccn_mask(rule, facts)
-    us_adv = facts.mask(f"{rule.id}:us_adv", lambda: facts.us_controlled & adv)
-    adv_nodes = facts.ranked(ctx.product, us_adv)
-    dest = ctx.country(ctx.ship_to)
-    t = rule.thresholds
-    if dest is None:
-        lo, hi = t["us_controlled_share_e1"].value, t["us_controlled_share"].value
-        decided = share_hi <= lo or share > hi
-        applies: bool | None = share > hi if decided else None
-        level = hi
-        why = "no destination was given (ship_to); the level is 10% or 25% depending on it"
-    else:
-        if dest in t["no_de_minimis"].destinations and adv_nodes.size:
-            level, why = (
-                0.0,
-                f"US-origin advanced-computing content bound for {dest} has no de minimis level",
-            )
-            nodes = adv_nodes
-        elif dest in t["us_controlled_share_e1"].destinations:
-            level, why = t["us_controlled_share_e1"].value, f"{dest} takes the 10% level"
-        else:
-            level, why = t["us_controlled_share"].value, f"{dest} takes the 25% level"
-        if share > level:
-            applies = True
-        elif share_hi > level:
-            applies = None
-            why += "; US-origin lines without an ECCN could push it over"
-        else:
-            applies = False
-    verdict = {True: "above", False: "not above", None: "possibly above"}[applies]
-    return [
-        _finding(
-            rule,
-            ctx,
-            applies=applies,
-            value=share,
-            threshold=level,
-            comparison=">",
-            nodes=nodes,
-            column=US_CONTENT,
-            sentence=f"US-origin controlled content is {share:.2%} of the product's value, "
-            f"{verdict} the de minimis level ({why}).",
-        )
-    ]
+def eccns_of(facts: Facts, nodes: np.ndarray | None) -> list[str]:
+    """The ECCNs of some lines (sorted, without repeats): the codes a finding is about."""
+    if nodes is None:
+        return []
+    codes = {int(facts.bom.eccn[int(n)]) for n in nodes}
+    return sorted(facts.bom.eccn_names[c] for c in codes if c != NONE)
 
 
-def _eccn_mask(rule: Rule, facts: Facts) -> np.ndarray:
+def informational(finding: Finding) -> Finding:
+    """A finding that reports a fact (subject to the EAR) but binds nothing by itself."""
+    return finding.model_copy(update={"binding": False, "policy": Policy.NONE})
+
+
+def _eccn_mask(rule: Rule, facts: Facts) -> Mask:
     """Nodes whose ECCN starts with one of the rule's prefixes."""
 
-    def make() -> np.ndarray:
+    def make() -> Mask:
         bom = facts.bom
         prefixes = tuple(rule.scope.eccn_prefixes)
         table = np.array([name.startswith(prefixes) for name in bom.eccn_names], dtype=bool)
         if table.size == 0:
             return np.zeros(bom.n_nodes, dtype=bool)
-        hit: np.ndarray = (bom.eccn != NONE) & table[np.maximum(bom.eccn, 0)]
+        hit: Mask = (bom.eccn != NONE) & table[np.maximum(bom.eccn, 0)]
         return hit
 
     return facts.mask(f"{rule.id}:eccn", make)
 
 
-def _subject_to_ear_lines(rule: Rule, ctx: Context) -> np.ndarray:
-    bom, facts = ctx.facts.bom, ctx.facts
-    has = _eccn_mask(rule, facts)
-    if int(facts.made[ctx.root]) == US:
-        return facts.ranked(ctx.product, has)
-    reach = facts.mask(
-        f"{rule.id}:reach", lambda: has & ((bom.origin == US) | (bom.tech_origin == US))
+def advanced_lines(ctx: Context) -> Mask:
+    """Advanced-computing lines (the ECCN prefixes of the advanced-computing rule file)."""
+    if ctx.rules is None or ADVANCED not in ctx.rules.rules:
+        return np.zeros(ctx.facts.bom.n_nodes, dtype=bool)
+    return _eccn_mask(ctx.rules.rules[ADVANCED], ctx.facts)
+
+
+def subject(ctx: Context) -> Subject:
+    """Whether the product is subject to the EAR for its destination (see `us_content`)."""
+    return subject_to_ear(ctx, advanced_lines(ctx))
+
+
+def us_de_minimis(rule: Rule, ctx: Context) -> list[Finding]:
+    """EAR 734.4: is the product subject to the EAR? (Reported; `us_country_chart` decides.)"""
+    found = subject(ctx)
+    if int(ctx.facts.made[ctx.root]) == US:
+        sentence = (
+            "The product is made in the United States: it is subject to the EAR directly and "
+            "the de minimis test is not needed; US-EAR-738 decides whether it needs a licence."
+        )
+        return [informational(_finding(rule, ctx, applies=True, sentence=sentence))]
+    verdict = {True: "is", False: "is not", None: "may be"}[found.subject]
+    share = (
+        f"US-origin content that would need a licence is {found.share:.2%}; "
+        if (found.share is not None)
+        else ""
     )
-    return facts.ranked(ctx.product, reach)
+    sentence = (
+        f"{share}the product {verdict} subject to the EAR ({found.why}). Being subject to the "
+        "EAR is not a licence requirement: US-EAR-738 and the Part 746 rules decide that."
+    )
+    finding = _finding(
+        rule,
+        ctx,
+        applies=found.subject,
+        value=found.share,
+        threshold=found.level,
+        comparison=found.comparison,
+        nodes=found.nodes,
+        sentence=sentence,
+        control_codes=eccns_of(ctx.facts, found.nodes),
+    )
+    return [informational(finding)]
+
+
+def _not_an_export(rule: Rule, ctx: Context) -> Finding | None:
+    dest = ctx.country(ctx.ship_to)
+    if ctx.domestic:
+        text = f"The product ships within {dest} (ship_from = ship_to): not an export."
+    elif dest == "US":
+        text = "The product ships to the United States: the EAR controls exports, not imports."
+    else:
+        return None
+    return _finding(rule, ctx, applies=False, sentence=text)
+
+
+def us_country_chart(rule: Rule, ctx: Context) -> list[Finding]:
+    """15 CFR 738.4: an item subject to the EAR needs a licence when its ECCN does there."""
+    skip = _not_an_export(rule, ctx)
+    if skip is not None:
+        return [skip]
+    found = subject(ctx)
+    if found.subject is False:
+        return [
+            _finding(rule, ctx, applies=False, sentence=f"Not subject to the EAR: {found.why}.")
+        ]
+    bom, chart = ctx.facts.bom, chart_of(ctx)
+    code = int(bom.eccn[ctx.root])
+    eccn = bom.eccn_names[code] if code != NONE else None
+    dest = ctx.country(ctx.ship_to)
+    root = np.array([ctx.root])
+    if eccn is None or dest is None or chart is None:
+        missing = "the product's ECCN (eccn of the top line)" if eccn is None else "ship_to"
+        text = f"Whether a licence is needed cannot be told without {missing}."
+        return [_finding(rule, ctx, applies=None, nodes=root, sentence=text)]
+    answer = licence_needed(chart, eccn, dest)
+    applies = (
+        answer.required if found.subject else (None if answer.required is not False else False)
+    )
+    lead = (
+        f"The product is subject to the EAR ({found.why}); "
+        if found.subject
+        else (f"The product may be subject to the EAR ({found.why}); ")
+    )
+    sentence = lead + answer.reason + f" under the Commerce Country Chart ({chart.source})."
+    codes = [eccn, *answer.codes]
+    return [
+        _finding(rule, ctx, applies=applies, nodes=root, sentence=sentence, control_codes=codes)
+    ]
+
+
+def _advanced_destination(rule: Rule, ctx: Context, dest: str) -> bool | None:
+    """D:1, D:4, D:5 less A:5/A:6 (groups from the dataset), plus the rule's own list (Macau)."""
+    chart = chart_of(ctx)
+    if dest in rule.scope.destinations:
+        return True
+    if chart is None or dest not in chart.groups:
+        return None
+    held = chart.groups[dest]
+    return bool(held & set(rule.scope.destination_groups)) and not held & set(
+        rule.scope.except_groups
+    )
+
+
+def _hq_reached(rule: Rule, ctx: Context) -> bool:
+    hq = ctx.facts.bom.hq(ctx.product)
+    if hq == NONE:
+        return False
+    place = COUNTRIES[hq]
+    chart = chart_of(ctx)
+    groups = chart.groups.get(place, frozenset()) if chart is not None else frozenset()
+    return place in rule.scope.end_user_hq or bool(groups & set(rule.scope.end_user_hq_groups))
+
+
+def _policy_tier(rule: Rule, ctx: Context, lines: np.ndarray) -> tuple[Policy, str]:
+    """Presumption of denial, or case-by-case for exports from the US of chips below the TPP cap."""
+    clause = rule.clause("h200_case_by_case")
+    cap = rule.thresholds["tpp_case_by_case"]
+    denial = Policy(rule.policy.default)
+    if clause is None or status_on(rule, ctx.on, clause.id, ctx.assumptions) is not Status.IN_FORCE:
+        return denial, ""
+    if ctx.country(ctx.ship_from) != "US":
+        return (
+            denial,
+            f"; from {clause.effective} case-by-case review is only for exports from the US",
+        )
+    bom = ctx.facts.bom
+    chips = [int(n) for n in lines if bom.eccn_names[int(bom.eccn[n])].startswith("3A090")]
+    tpps = [bom.tpp_of(n) for n in chips or [int(n) for n in lines]]
+    if any(t is None for t in tpps):
+        return denial, (
+            f"; a line gives no tpp, so the stricter policy applies (case-by-case needs TPP "
+            f"{cap.comparison} {cap.value:,.0f})"
+        )
+    below = all(t is not None and t < cap.value for t in tpps)
+    if below:
+        return Policy.CASE_BY_CASE, (
+            f"; every line has TPP {cap.comparison} {cap.value:,.0f}: case-by-case review from "
+            f"{clause.effective} ({clause.summary})"
+        )
+    return denial, f"; a line has TPP of {cap.value:,.0f} or more"
 
 
 def us_advanced_computing(rule: Rule, ctx: Context) -> list[Finding]:
-    """Advanced computing items subject to the EAR, bound for China or Macau."""
-    lines = _subject_to_ear_lines(rule, ctx)
-    dest = ctx.country(ctx.ship_to)
+    """Advanced computing items subject to the EAR: D:1/D:4/D:5 (less A:5/A:6), Macau, D:5 HQ."""
+    facts, bom = ctx.facts, ctx.facts.bom
+    has = _eccn_mask(rule, facts)
+    if int(facts.made[ctx.root]) == US:
+        lines = facts.ranked(ctx.product, has)
+    else:
+        reach = facts.mask(
+            f"{rule.id}:reach", lambda: has & ((bom.origin == US) | (bom.tech_origin == US))
+        )
+        lines = facts.ranked(ctx.product, reach)
+    names = "/".join(rule.scope.eccn_prefixes)
     if lines.size == 0:
-        return [
-            _finding(
-                rule,
-                ctx,
-                applies=False,
-                sentence="No advanced-computing item (3A090, 4A090, .z) subject to the EAR "
-                "is in the product.",
-            )
-        ]
-    if dest is None:
-        return [
-            _finding(
-                rule,
-                ctx,
-                applies=None,
-                nodes=lines,
-                sentence=f"{lines.size} advanced-computing line(s) subject to the EAR; the "
-                "destination (ship_to) is needed to decide.",
-            )
-        ]
-    hit = dest in rule.scope.destinations
+        text = f"No advanced-computing item ({names}) subject to the EAR is in the product."
+        return [_finding(rule, ctx, applies=False, sentence=text)]
+    dest = ctx.country(ctx.ship_to)
+    hq = _hq_reached(rule, ctx)
+    where = _advanced_destination(rule, ctx, dest) if dest is not None else None
+    scope = (
+        ", ".join(rule.scope.destination_groups)
+        + " less those also in "
+        + " or ".join(rule.scope.except_groups)
+    )
+    applies: bool | None = True if hq else where
+    count = f"{lines.size} advanced-computing line(s) ({names}) subject to the EAR"
+    if hq:
+        place = COUNTRIES[bom.hq(ctx.product)]
+        head = f"{count}; the end user's ultimate parent is headquartered in {place}"
+    elif dest is None:
+        head = f"{count}; the destination (ship_to) is needed to decide"
+    elif where is None:
+        head = f"{count}; {dest} is not held in the Country Groups dataset"
+    else:
+        inside = "inside" if where else "outside"
+        head = f"{count} ship to {dest}, {inside} {scope} and {', '.join(rule.scope.destinations)}"
+    policy, note = _policy_tier(rule, ctx, lines) if applies else (Policy.NONE, "")
+    sentence = head + (f": a BIS licence is required{note}." if applies else ".")
+    codes = eccns_of(facts, lines)
     return [
         _finding(
             rule,
             ctx,
-            applies=hit,
+            applies=applies,
             nodes=lines,
-            sentence=f"{lines.size} advanced-computing line(s) subject to the EAR (US origin "
-            f"or US technology) ship to {dest}"
-            + (", which needs a BIS licence." if hit else ", outside China and Macau."),
+            sentence=sentence,
+            policy=policy,
+            control_codes=codes,
         )
     ]
 
@@ -178,70 +272,3 @@ def us_affiliates(rule: Rule, ctx: Context, subject_to_ear: bool | None) -> list
             f"{text[subject_to_ear]}.",
         )
     ]
-
-
-def us_dfars_magnets(rule: Rule, ctx: Context) -> list[Finding]:
-    """DFARS 225.7018: covered-nation magnets (and from 2027 their upstream) in DoD deliveries."""
-    bom, facts = ctx.facts.bom, ctx.facts
-    if ctx.end_use != "us_defense_procurement":
-        return [
-            _finding(
-                rule,
-                ctx,
-                applies=False,
-                sentence="Not a US defense procurement (end_use us_defense_procurement).",
-            )
-        ]
-    nations = country_codes(rule.scope.origins)
-    magnets = facts.mask(
-        f"{rule.id}:magnets", lambda: type_mask(rule.scope.item_types)[bom.item_type]
-    )
-    covered_magnets = facts.mask(
-        f"{rule.id}:covered_magnets", lambda: magnets & np.isin(facts.made, nations)
-    )
-    phase2 = status_on(rule, ctx.on, "mine_to_magnet", ctx.assumptions) in {
-        Status.IN_FORCE,
-        Status.UNKNOWN,
-    }
-    clause = "mine_to_magnet" if phase2 else "melted_produced"
-    bad = facts.ranked(ctx.product, covered_magnets)
-    applies: bool | None = False
-    nodes: np.ndarray | None = None
-    if bad.size:
-        clause, applies, nodes = "melted_produced", True, bad
-        sentence = (
-            f"{bad.size} NdFeB/SmCo magnet line(s) were melted or produced in a covered nation "
-            "(China, Russia, North Korea, Iran); DoD may not acquire them."
-        )
-    elif not phase2:
-        sentence = "No NdFeB/SmCo magnet in the product was made in a covered nation."
-    else:
-        upstream_mask = facts.mask(
-            f"{rule.id}:upstream",
-            lambda: (
-                (type_mask(list(REE_TYPES))[bom.item_type] & np.isin(bom.origin, nations))
-                | np.isin(bom.mined_in, nations)
-            ),
-        )
-        blind_mask = facts.mask(
-            f"{rule.id}:blind",
-            lambda: magnets & (facts.x[:, REE_LINES] == 0) & (bom.mined_in == NONE),
-        )
-        upstream = facts.ranked(ctx.product, upstream_mask)
-        blind = facts.ranked(ctx.product, blind_mask)
-        if upstream.size:
-            applies, nodes = True, upstream
-            sentence = (
-                f"{upstream.size} rare-earth line(s) were mined, refined or separated in a "
-                "covered nation, prohibited for DoD from 2027-01-01."
-            )
-        elif blind.size:
-            applies, nodes = None, blind
-            sentence = (
-                f"{blind.size} magnet line(s) give no upstream provenance (no rare-earth "
-                "material lines below them and no mined_in); the mine-to-magnet test cannot be "
-                "decided."
-            )
-        else:
-            sentence = "No magnet or rare-earth line comes from a covered nation."
-    return [_finding(rule, ctx, clause=clause, applies=applies, nodes=nodes, sentence=sentence)]

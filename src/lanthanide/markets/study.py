@@ -1,35 +1,27 @@
-"""The event-study engine: normal returns, AR/CAR/CAAR and the test battery, per event.
+"""The event-study engine: AR/CAR/CAAR and the test battery, per event.
 
-Windows are counted in each firm's own trading days (the days on which the firm and its benchmark
-both trade). Three choices matter for rare-earth policy events and are made explicit here:
-
-- **Same-day events are merged.** MOFCOM issued six announcements on 2025-10-09; studying them
-  one by one would count each firm six times. Events whose day 0 falls on the same trading day
-  become one event listing its `members`.
-- **Estimation windows skip other catalogued events.** Days inside the event window of any other
-  catalogued event are dropped from a firm's estimation sample, so a 50% jump on one announcement
-  does not inflate the variance used to judge the next. The window is clipped at the start of the
-  data; fewer than `min_estimation` remaining days skips the firm (reported, never silent).
-- **Asian exchanges react a day later to US-only events.** A US announcement comes after the ASX
-  close, so for tickers with an Asian suffix (.AX, .HK, .T, ...) day 0 of an event whose only
-  actor is the US is the first trading day strictly after the event date.
+Which firms an event is studied on, on which rows, and the normal-return fits come from `sample`
+(same-day merging, other events' windows dropped from estimation samples, next-day reaction of
+Asian tickers to US-only events); this module aggregates them into CARs and tests.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
+from pydantic import TypeAdapter
+from scipy import special
 
-from lanthanide.errors import InvalidInput, Problem
 from lanthanide.markets import significance as sig
+from lanthanide.markets.batch import Returns
 from lanthanide.markets.catalogue import Event
-from lanthanide.markets.normal import FF3_COLUMNS, Array, Model, abnormal, fit, variance_ratio
-from lanthanide.markets.panel import PricePanel, pair_returns
+from lanthanide.markets.normal import Model
+from lanthanide.markets.panel import PricePanel
 from lanthanide.markets.result import (
     EventResult,
     FirmCar,
@@ -39,198 +31,124 @@ from lanthanide.markets.result import (
     Stat,
     StudyResult,
 )
+from lanthanide.markets.sample import (
+    Design,
+    Firms,
+    Setup,
+    by_date,
+    combine,
+    day_zero,
+    merge_same_day,
+    prepare,
+    receipt_parameters,
+    sample_assumptions,
+    select,
+)
 from lanthanide.receipt import make_receipt
 
-ASIA_SUFFIXES = (".AX", ".HK", ".T", ".SS", ".SZ", ".KS", ".NZ", ".SI")
+__all__ = ["Design", "day_zero", "run_study"]
+
+FIRM_CARS = TypeAdapter(list[FirmCar])
 
 
-@dataclass(frozen=True)
-class Design:
-    """Windows in trading days relative to day 0, the normal-return model, and limits."""
-
-    window: tuple[int, int] = (-1, 1)
-    estimation: tuple[int, int] = (-250, -30)
-    model: Model = "market"
-    min_estimation: int = 30
-
-    def check(self) -> None:
-        problems = []
-        (t1, t2), (e1, e2) = self.window, self.estimation
-        if t1 > t2:
-            problems.append(Problem(f"--window start {t1} is after its end {t2}", column="window"))
-        if e1 > e2:
-            problems.append(Problem(f"--estimation start {e1} is after its end {e2}", None))
-        if e2 >= t1:
-            problems.append(
-                Problem(f"estimation window must end before the event window ({e2} >= {t1})")
-            )
-        if self.min_estimation < 5:
-            problems.append(Problem("min_estimation must be at least 5"))
-        if problems:
-            raise InvalidInput("invalid study design", problems)
-
-
-@dataclass(frozen=True)
-class _Series:
-    dates: pd.DatetimeIndex
-    y: Array
-    x: Array  # (n, k) regressors without constant; (n, 0) for the mean model
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    car: FirmCar
-    csar: float
-    ratio: float
-    var_car: float
-    cum: Array
-    cum_var: Array
-    residual_dates: pd.DatetimeIndex
-    residuals: Array
-    rel_days: npt.NDArray[np.int64]  # relative trading day of each AR below
-    all_ars: Array  # estimation residuals then event-window ARs, for the rank test
-    share_positive: float
-
-
-def reacts_next_day(ticker: str, event: Event) -> bool:
-    """Asian-listed tickers see a US-only announcement on their next session."""
-    return ticker.upper().endswith(ASIA_SUFFIXES) and event.actor == ["US"]
-
-
-def day_zero(dates: pd.DatetimeIndex, event: Event, ticker: str) -> int:
-    """Index of the firm's day 0 (may equal len(dates) when the event is after the data)."""
-    stamp = pd.Timestamp(event.date)
-    if reacts_next_day(ticker, event):
-        return int(dates.searchsorted(stamp, side="right"))
-    return int(dates.searchsorted(stamp, side="left"))
-
-
-def merge_same_day(events: Sequence[Event], calendar: pd.DatetimeIndex) -> list[list[Event]]:
-    """Group events whose first trading day on or after their date is the same day."""
-    groups: dict[object, list[Event]] = {}
-    for event in sorted(events, key=lambda e: (e.date, e.id)):
-        stamp = pd.Timestamp(event.date)
-        pos = int(calendar.searchsorted(stamp, side="left"))
-        inside = len(calendar) > 0 and calendar[0] <= stamp and pos < len(calendar)
-        key: object = pos if inside else event.date
-        groups.setdefault(key, []).append(event)
-    return list(groups.values())
-
-
-def combine(group: list[Event]) -> Event:
-    """One event standing for a same-day group; direction is the sign of the members' sum."""
-    if len(group) == 1:
-        return group[0]
-    total = sum(e.expected_direction for e in group)
-    direction = 1 if total > 0 else -1 if total < 0 else 0
-    return Event(
-        id="+".join(e.id for e in group),
-        date=min(e.date for e in group),
-        actor=sorted({a for e in group for a in e.actor}),
-        type="+".join(dict.fromkeys(e.type for e in group)),
-        description=" | ".join(e.description for e in group),
-        expected_direction=direction,
-        rule_ids=list(dict.fromkeys(r for e in group for r in e.rule_ids)),
-        source_url=" ".join(dict.fromkeys(e.source_url for e in group)),
-    )
-
-
-def _series(
-    panel: PricePanel,
-    ticker: str,
-    benchmark: str | None,
+def _firm_cars(
+    firms: Firms,
+    rets: Returns,
+    benchmarks: Mapping[str, str | None],
     model: Model,
-    factors: pd.DataFrame | None,
-) -> _Series:
-    if model == "ff3":
-        if factors is None:
-            raise InvalidInput("the ff3 model needs a factors file (--factors)")
-        missing = [c for c in FF3_COLUMNS if c not in factors.columns]
-        if missing:
-            raise InvalidInput(
-                "factors file lacks Fama-French columns",
-                [Problem(f"missing column {c!r}") for c in missing],
-            )
-        own = pair_returns(panel, ticker, None).join(factors[list(FF3_COLUMNS)], how="inner")
-        y = (own["r"] - own["RF"]).to_numpy()
-        x = own[["Mkt-RF", "SMB", "HML"]].to_numpy(dtype=np.float64)
-        return _Series(pd.DatetimeIndex(own.index), y, x)
-    if model != "mean" and benchmark is None:
-        raise InvalidInput(f"the {model} model needs a market benchmark for {ticker} (--market)")
-    frame = pair_returns(panel, ticker, None if model == "mean" else benchmark)
-    y = frame["r"].to_numpy()
-    x = np.empty((y.size, 0)) if model == "mean" else frame[["m"]].to_numpy(dtype=np.float64)
-    return _Series(pd.DatetimeIndex(frame.index), y, x)
+) -> list[FirmCar]:
+    f = firms.fits
+    car = firms.ar.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(firms.var_car > 0, car / np.sqrt(firms.var_car), np.nan)
+    p = 2 * special.stdtr(f.dof, -np.abs(t))
+    has_beta = model in ("market", "ff3")
+    finite = np.isfinite(t)
+    none = [None] * len(firms.tickers)
+    columns = {
+        "ticker": firms.tickers,
+        "event_day": rets.days[firms.day0].tolist(),
+        "benchmark": [benchmarks.get(k) for k in firms.tickers]
+        if model != "ff3"
+        else ["ff3 factors"] * len(firms.tickers),
+        "car": car.tolist(),
+        "t": np.where(finite, t, np.nan).tolist(),
+        "p": np.where(finite, p, np.nan).tolist(),
+        "ar": firms.ar.T.tolist(),
+        "n_estimation": f.n.tolist(),
+        "alpha": none if model == "market_adjusted" else f.alpha.tolist(),
+        "beta": f.beta[0].tolist() if has_beta else none,
+        "sigma": np.sqrt(f.sigma2).tolist(),
+    }
+    rows = [
+        dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)
+    ]
+    for row, ok in zip(rows, finite.tolist(), strict=True):
+        if not ok:
+            row["t"] = row["p"] = None
+    # one validation call for the whole list: about half the cost of one model at a time
+    return FIRM_CARS.validate_python(rows)
 
 
-def _firm(
-    series: _Series,
-    *,
-    ticker: str,
-    benchmark: str | None,
-    event: Event,
-    others: Sequence[int],
-    design: Design,
-) -> _Outcome | str:
-    """One firm on one event, or the reason it cannot be studied.
-
-    `others` holds the day-0 positions of every other known event on this firm's calendar.
-    """
-    n = series.dates.size
-    t0 = day_zero(series.dates, event, ticker)
+def _tests(firms: Firms, design: Design) -> tuple[dict[str, sig.TestStat], float]:
     (t1, t2), (e1, e2) = design.window, design.estimation
-    if t0 >= n or t0 + t2 >= n:
-        return "event window runs past the end of the data"
-    if pd.Timestamp(event.date) < series.dates[0]:
-        return f"event is before the firm's first return ({series.dates[0].date()})"
-    if t0 + t1 < 0:
-        return f"event window starts before the firm's first return ({series.dates[0].date()})"
-    excluded: set[int] = set()
-    for k in others:
-        if k != t0:
-            excluded.update(range(k + t1, k + t2 + 1))
-    est = np.array(
-        [p for p in range(max(0, t0 + e1), t0 + e2 + 1) if p not in excluded], dtype=np.intp
-    )
-    if est.size < design.min_estimation:
-        return (
-            f"{est.size} estimation days after clipping to the data and dropping other events' "
-            f"windows (need {design.min_estimation})"
-        )
-    win = np.arange(t0 + t1, t0 + t2 + 1)
-    f = fit(design.model, series.y[est], series.x[est])
-    ar, var, var_car = abnormal(f, series.y[win], series.x[win])
-    car = float(ar.sum())
-    dof = f.dof
-    t_firm = car / math.sqrt(var_car) if var_car > 0 else float("nan")
-    p_firm = sig.two_sided_t(t_firm, dof) if math.isfinite(t_firm) else None
-    has_beta = design.model in ("market", "ff3")
-    firm = FirmCar(
-        ticker=ticker,
-        event_day=series.dates[t0].date(),
-        benchmark=benchmark if design.model != "ff3" else "ff3 factors",
-        car=car,
-        t=t_firm if math.isfinite(t_firm) else None,
-        p=p_firm,
-        ar=[float(a) for a in ar],
-        n_estimation=int(est.size),
-        alpha=float(f.coef[0]) if f.coef.size else None,
-        beta=float(f.coef[1]) if has_beta else None,
-        sigma=math.sqrt(f.sigma2),
-    )
-    rel = np.concatenate([est - t0, win - t0])
-    return _Outcome(
-        car=firm,
-        csar=float(np.sum(ar / np.sqrt(var))),
-        ratio=variance_ratio(dof),
-        var_car=var_car,
-        cum=np.cumsum(ar),
-        cum_var=np.cumsum(var),
-        residual_dates=series.dates[est],
-        residuals=f.residuals,
-        rel_days=rel.astype(np.int64),
-        all_ars=np.concatenate([f.residuals, ar]),
-        share_positive=float(np.mean(f.residuals > 0)),
+    length = t2 - t1 + 1
+    f = firms.fits
+    cars = firms.ar.sum(axis=0)
+    csar = np.sum(firms.ar / np.sqrt(firms.var), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratios = np.where(f.dof > 2, f.dof / (f.dof - 2), np.nan)
+    scars = sig.scar(csar, length, ratios)
+    residuals = by_date(f.residuals, firms.date_rows, firms.n_calendar)
+    rbar = sig.mean_pairwise_correlation(residuals)
+    ranked = np.vstack([f.residuals, firms.ar])  # the rank test skips days without ARs
+    share = np.sum(f.residuals > 0, axis=0) / f.n
+    caar = float(cars.mean())
+    tests = {
+        "t": sig.cross_sectional_t(cars),
+        "patell": sig.patell(csar, length, ratios),
+        "bmp": sig.bmp(scars),
+        "kp": sig.kolari_pynnonen(scars, rbar),
+        "corrado": sig.corrado(ranked, slice(e2 - e1 + 1, None)),
+        "sign": sig.generalized_sign(cars, float(share.mean())),
+        "portfolio": sig.portfolio(caar, residuals, length),
+    }
+    return tests, rbar
+
+
+def _path(firms: Firms, design: Design) -> list[PathPoint]:
+    """CAAR cumulated over the window with its cross-sectional (or, for one firm, model) s.e."""
+    cum = np.cumsum(firms.ar, axis=0)
+    n = cum.shape[1]
+    if n >= 2:
+        se = np.std(cum, axis=1, ddof=1) / math.sqrt(n)
+    else:
+        se = np.sqrt(np.cumsum(firms.var[:, 0]))
+    taus = range(design.window[0], design.window[1] + 1)
+    return [
+        PathPoint(tau=tau, caar=float(c), se=float(s))
+        for tau, c, s in zip(taus, cum.mean(axis=1), se, strict=True)
+    ]
+
+
+def _aggregate(event: Event, firms: Firms, cars: list[FirmCar], design: Design) -> EventResult:
+    tests, rbar = _tests(firms, design)
+    n = len(cars)
+    return EventResult(
+        id=event.id,
+        date=event.date,
+        members=event.id.split("+"),
+        actor=event.actor,
+        expected_direction=event.expected_direction,
+        rule_ids=event.rule_ids,
+        description=event.description,
+        source_url=event.source_url,
+        firms=cars,
+        n=n,
+        caar=float(np.mean([c.car for c in cars])),
+        tests={k: _stat(v) for k, v in tests.items()},
+        mean_residual_correlation=rbar if math.isfinite(rbar) else None,
+        caar_path=_path(firms, design),
     )
 
 
@@ -238,56 +156,15 @@ def _stat(s: sig.TestStat) -> Stat:
     return Stat(stat=s.stat, p=s.p)
 
 
-def _aggregate(event: Event, outcomes: list[_Outcome], design: Design) -> EventResult:
-    length = design.window[1] - design.window[0] + 1
-    n = len(outcomes)
-    cars = np.array([o.car.car for o in outcomes])
-    csar = np.array([o.csar for o in outcomes])
-    ratios = np.array([o.ratio for o in outcomes])
-    scars = sig.scar(csar, length, ratios)
-    residuals = pd.DataFrame(
-        {o.car.ticker: pd.Series(o.residuals, index=o.residual_dates) for o in outcomes}
-    )
-    rbar = sig.mean_pairwise_correlation(residuals)
-    tests = {
-        "t": sig.cross_sectional_t(cars),
-        "patell": sig.patell(csar, length, ratios),
-        "bmp": sig.bmp(scars),
-        "kp": sig.kolari_pynnonen(scars, rbar),
-        "corrado": sig.corrado(
-            {o.car.ticker: (o.rel_days, o.all_ars) for o in outcomes}, design.window
-        ),
-        "sign": sig.generalized_sign(
-            cars, float(np.mean([o.share_positive for o in outcomes])) if n else float("nan")
-        ),
-        "portfolio": sig.portfolio(float(cars.mean()) if n else float("nan"), residuals, length),
-    }
-    path: list[PathPoint] = []
-    if n:
-        cum = np.vstack([o.cum for o in outcomes])
-        for j, tau in enumerate(range(design.window[0], design.window[1] + 1)):
-            if n >= 2:
-                se: float | None = float(np.std(cum[:, j], ddof=1) / math.sqrt(n))
-            else:
-                se = math.sqrt(float(outcomes[0].cum_var[j]))
-            path.append(PathPoint(tau=tau, caar=float(cum[:, j].mean()), se=se))
-    members = event.id.split("+")
-    return EventResult(
-        id=event.id,
-        date=event.date,
-        members=members,
-        actor=event.actor,
-        expected_direction=event.expected_direction,
-        rule_ids=event.rule_ids,
-        description=event.description,
-        source_url=event.source_url,
-        firms=[o.car for o in outcomes],
-        n=n,
-        caar=float(cars.mean()) if n else None,
-        tests={k: _stat(v) for k, v in tests.items()},
-        mean_residual_correlation=rbar if math.isfinite(rbar) else None,
-        caar_path=path,
-    )
+def _study_event(
+    setup: Setup, event: Event, design: Design, benchmarks: Mapping[str, str | None]
+) -> tuple[EventResult | None, list[Skipped]]:
+    """One (merged) event on every firm: its result, and the firms it had to skip and why."""
+    firms, skipped = select(setup.rets, event, setup.excluded, design)
+    if firms is None:
+        return None, skipped
+    cars = _firm_cars(firms, setup.rets, benchmarks, design.model)
+    return _aggregate(event, firms, cars, design), skipped
 
 
 def _pooled(results: list[EventResult]) -> Pooled | None:
@@ -323,6 +200,24 @@ def _mark_overlaps(results: list[EventResult], calendar: pd.DatetimeIndex, span:
         r.overlaps = [o.id for o in results if o.id != r.id and abs(pos[o.id] - pos[r.id]) <= span]
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while result rows are built.
+
+    A large study creates tens of thousands of small acyclic objects (a FirmCar and its AR list
+    per firm-event); each generation-0 collection would rescan the growing result, which cost
+    about a fifth of a 1,000-firm x 50-event run. Nothing here forms cycles, and the collector
+    is restored (if it was on) however the block exits.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def run_study(
     panel: PricePanel,
     events: Sequence[Event],
@@ -340,72 +235,32 @@ def run_study(
     `catalogue` lists every known event: their windows are dropped from estimation samples.
     """
     design = design or Design()
-    design.check()
-    if not tickers:
-        raise InvalidInput("no tickers to study")
-    if not events:
-        raise InvalidInput("no events to study (check --events, --event-date, --from/--to)")
-    needed = list(dict.fromkeys([*tickers, *(b for b in benchmarks.values() if b)]))
-    panel.require(needed)
-    clash = [t for t in tickers if benchmarks.get(t) == t]
-    if clash:
-        raise InvalidInput(
-            "a ticker cannot be its own market",
-            [Problem(f"{t} is its own benchmark") for t in clash],
-        )
-    calendar = pd.DatetimeIndex(panel.values.index)
-    series = {t: _series(panel, t, benchmarks.get(t), design.model, factors) for t in tickers}
-    known = {e.id: e for e in [*catalogue, *events]}
-    day0 = {t: {i: day_zero(series[t].dates, e, t) for i, e in known.items()} for t in tickers}
+    setup = prepare(
+        panel,
+        events,
+        tickers=tickers,
+        benchmarks=benchmarks,
+        design=design,
+        catalogue=catalogue,
+        factors=factors,
+    )
     results: list[EventResult] = []
     skipped: list[Skipped] = []
-    for group in merge_same_day(events, calendar):
-        event = combine(group)
-        ids = {e.id for e in group}
-        others = {t: [k for i, k in day0[t].items() if i not in ids] for t in tickers}
-        outcomes: list[_Outcome] = []
-        for t in tickers:
-            out = _firm(
-                series[t],
-                ticker=t,
-                benchmark=benchmarks.get(t),
-                event=event,
-                others=others[t],
-                design=design,
-            )
-            if isinstance(out, str):
-                skipped.append(Skipped(event=event.id, ticker=t, reason=out))
-            else:
-                outcomes.append(out)
-        if not outcomes:
-            reasons = sorted({s.reason.split(" (")[0] for s in skipped if s.event == event.id})
-            reason = reasons[0] if len(reasons) == 1 else "no firm could be studied"
-            skipped.append(Skipped(event=event.id, ticker=None, reason=reason))
-            continue
-        results.append(_aggregate(event, outcomes, design))
-    _mark_overlaps(results, calendar, design.window[1] - design.window[0])
-    assumptions = [
-        "day 0 is the first trading day on or after the event date; tickers on Asian exchanges "
-        "take the next trading day after US-only events",
-        "estimation samples drop days inside the event window of every other catalogued event",
-        "estimation windows are clipped at the start of the data "
-        f"(at least {design.min_estimation} days kept)",
-        "events with the same day 0 are merged into one (members listed)",
-        *panel.notes,
-    ]
+    with _collector_paused():
+        for group in merge_same_day(events, setup.calendar):
+            result, skips = _study_event(setup, combine(group), design, benchmarks)
+            skipped += skips
+            if result is not None:
+                results.append(result)
+    _mark_overlaps(results, setup.calendar, design.window[1] - design.window[0])
     receipt = make_receipt(
         "event_study",
         datasets=dict(datasets or {}),
         parameters={
-            "window": list(design.window),
-            "estimation": list(design.estimation),
-            "model": design.model,
-            "min_estimation": design.min_estimation,
-            "tickers": list(tickers),
-            "benchmarks": dict(benchmarks),
+            **receipt_parameters(design, tickers, benchmarks),
             **dict(parameters or {}),
         },
-        assumptions=assumptions,
+        assumptions=[*sample_assumptions(design), *panel.notes],
     )
     return StudyResult(
         receipt=receipt,

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import io
 import json
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -14,6 +12,7 @@ from rich.table import Table
 
 from lanthanide.chain import ChainReport, StageConcentration
 from lanthanide.receipt import Receipt
+from lanthanide.report.cells import SafeWriter
 
 
 def _r(value: float | None, digits: int = 4) -> float | None:
@@ -74,7 +73,7 @@ def report_json(report: ChainReport, receipt: Receipt) -> str:
 def shares_csv(stages: list[StageConcentration]) -> str:
     """One CSV row per stage x country share."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeWriter(buffer, lineterminator="\n")
     writer.writerow(
         [
             "stage",
@@ -204,14 +203,12 @@ def stage_table(c: StageConcentration, width: int = 120) -> str:
     return console.export_text()
 
 
-def plot_shares(stages: list[StageConcentration], path: Path) -> None:
-    """Horizontal stacked bars of country shares by stage, written atomically as PNG."""
+def shares_png(stages: list[StageConcentration]) -> bytes:
+    """Horizontal stacked bars of country shares by stage, as PNG bytes."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from lanthanide.store.files import atomic_write_bytes
 
     fig, ax = plt.subplots(figsize=(10, 1.4 + 0.6 * len(stages)))
     labels = []
@@ -255,4 +252,4 @@ def plot_shares(stages: list[StageConcentration], path: Path) -> None:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=120)
     plt.close(fig)
-    atomic_write_bytes(path, buffer.getvalue())
+    return buffer.getvalue()

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
 from collections.abc import Sequence
-from pathlib import Path
+
+from pydantic import BaseModel
 
 from lanthanide.markets.catalogue import Event
-from lanthanide.markets.result import EventResult, StudyResult
+from lanthanide.markets.result import EventResult, Skipped, StudyResult
 from lanthanide.markets.significance import TESTS
-from lanthanide.store.files import atomic_write_bytes
+from lanthanide.report.cells import SafeDictWriter
 
 EVENT_COLUMNS = (
     "id",
@@ -43,7 +43,7 @@ def _event_row(e: Event) -> dict[str, str]:
 
 def events_csv(events: Sequence[Event]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EVENT_COLUMNS, lineterminator="\n")
+    writer = SafeDictWriter(out, fieldnames=EVENT_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(_event_row(e) for e in events)
     return out.getvalue()
@@ -114,25 +114,35 @@ def study_table(result: StudyResult) -> str:
             f"pooled over events (signed CAAR per event): mean {_pct(p.mean_signed_caar)}  "
             f"t {_num(p.t_events.stat)} (p {_num(p.t_events.p, '{:.3f}')})"
         )
-    whole = {s.event for s in result.skipped if s.ticker is None}
-    for s in result.skipped:
-        if s.ticker is not None and s.event in whole:
-            continue  # summarised by the event's own line; JSON keeps every firm's reason
-        lines.append(f"skipped {s.event} {s.ticker or '(all firms)'}: {s.reason}")
-    for note in result.notes:
-        lines.append(f"note: {note}")
+    lines += footer(result.skipped, result.notes)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def study_json(result: StudyResult) -> str:
+def footer(skipped: Sequence[Skipped], notes: Sequence[str]) -> list[str]:
+    """Skipped firms and events, then notes (a skipped event stands for its firms' lines)."""
+    whole = {s.event for s in skipped if s.ticker is None}
+    lines = [
+        f"skipped {s.event} {s.ticker or '(all firms)'}: {s.reason}"
+        for s in skipped
+        if s.ticker is None or s.event not in whole  # JSON keeps every firm's reason
+    ]
+    return lines + [f"note: {note}" for note in notes]
+
+
+def model_json(result: BaseModel) -> str:
+    """A result object as indented JSON (the model's own serialisation)."""
     return json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def study_json(result: StudyResult) -> str:
+    return model_json(result)
 
 
 def study_csv(result: StudyResult) -> str:
     out = io.StringIO()
     fields = ["event_id", "date", "ticker", "event_day", "car", "t", "p", "n_estimation", "caar"]
     fields += [f"{k}_{part}" for k in TESTS for part in ("stat", "p")]
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer = SafeDictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for r in result.events:
         common: dict[str, object] = {"event_id": r.id, "date": r.date.isoformat(), "caar": r.caar}
@@ -154,8 +164,8 @@ def study_csv(result: StudyResult) -> str:
     return out.getvalue()
 
 
-def plot_caar(result: StudyResult, path: Path, z: float = 1.96) -> None:
-    """One panel per event: CAAR over the window with a +/- z standard-error band."""
+def caar_png(result: StudyResult, z: float = 1.96) -> bytes:
+    """One panel per event: CAAR over the window with a +/- z standard-error band (PNG bytes)."""
     # matplotlib loads only when a plot is asked for: it would add ~0.5 s to every CLI start.
     import matplotlib
 
@@ -195,4 +205,4 @@ def plot_caar(result: StudyResult, path: Path, z: float = 1.96) -> None:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
     plt.close(fig)
-    atomic_write_bytes(path, buffer.getvalue())
+    return buffer.getvalue()

@@ -13,6 +13,7 @@ import pyarrow.csv as pacsv
 
 from lanthanide.bom.model import COUNTRIES, ITEM_TYPES
 from lanthanide.controls.facts import CN_CONTENT, US_CONTENT, Facts
+from lanthanide.report.cells import safe_arrow
 
 
 def lines_csv(facts: Facts) -> bytes:
@@ -37,5 +38,5 @@ def lines_csv(facts: Facts) -> bytes:
         }
     )
     sink = io.BytesIO()
-    pacsv.write_csv(table, sink)
+    pacsv.write_csv(safe_arrow(table), sink)
     return sink.getvalue()

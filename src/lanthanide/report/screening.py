@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -12,6 +11,7 @@ from rich.table import Table
 
 from lanthanide.controls.result import Screening
 from lanthanide.controls.status import TimelineEntry
+from lanthanide.report.cells import SafeWriter
 
 FORMATS = ("table", "json", "csv", "html")
 CSV_COLUMNS = (
@@ -42,7 +42,7 @@ def screening_json(result: Screening) -> str:
 def screening_csv(result: Screening) -> str:
     """One row per product and finding."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeWriter(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for product in result.products:
         for f in product.findings:
@@ -122,7 +122,7 @@ def timeline_json(entries: Sequence[TimelineEntry], as_of: str, assumptions: lis
 
 def timeline_csv(entries: Sequence[TimelineEntry]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeWriter(buffer, lineterminator="\n")
     writer.writerow(("measure", "status", "clauses", "assumed", "note", "source_url"))
     for e in entries:
         clauses = ";".join(f"{k}={v.value}" for k, v in e.clauses.items())

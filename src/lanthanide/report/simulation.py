@@ -11,6 +11,7 @@ import pandas as pd
 from rich.table import Table
 
 from lanthanide.receipt import Receipt
+from lanthanide.report.cells import safe_frame
 from lanthanide.shock.backtest import Backtest
 from lanthanide.shock.comparison import Comparison
 from lanthanide.shock.network import REGION_NAMES, REGIONS, SECTORS
@@ -320,7 +321,7 @@ def write_outputs(out: Path, payload: dict[str, Any], result: SimulationResult) 
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
     atomic_write_bytes(out / "series.parquet", buffer.getvalue())
-    atomic_write_text(out / "series.csv", frame.to_csv(index=False))
+    atomic_write_text(out / "series.csv", safe_frame(frame).to_csv(index=False))
     written += [out / "series.parquet", out / "series.csv"]
     for stem, (title, unit, names) in CHARTS.items():
         target = out / f"{stem}.png"

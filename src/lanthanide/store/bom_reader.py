@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -138,18 +139,59 @@ def _numbers(
     return result
 
 
+#: everyday names pycountry does not know (its names are ISO's: "Russian Federation", "Türkiye")
+_ALIASES = {"russia": "RU", "turkey": "TR", "great britain": "GB", "england": "GB"}
+#: names that stand for two countries: a guess could pick the wrong one
+_AMBIGUOUS = frozenset({"congo", "korea", "guinea"})
+
+
+def country_code(text: str) -> str | None:
+    """ISO alpha-2 code for a code (any case), an alpha-3 code or a country name; else None."""
+    upper = text.upper()
+    if upper in COUNTRY_CODE:
+        return upper
+    lower = text.strip().lower()
+    if lower in _AMBIGUOUS or len(lower) < 3:
+        return None
+    if lower in _ALIASES:
+        return _ALIASES[lower]
+    import pycountry  # noqa: PLC0415 - only a file with country names needs the table
+
+    try:
+        found = str(pycountry.countries.lookup(text.strip()).alpha_2)
+    except LookupError:
+        return None
+    return found if found in COUNTRY_CODE else None
+
+
 def _countries(
-    table: Table, name: str, problems: _Problems, required: np.ndarray | None = None
+    table: Table,
+    name: str,
+    problems: _Problems,
+    required: np.ndarray | None = None,
+    normalised: list[str] | None = None,
 ) -> np.ndarray:
-    """Country column as int16 codes (NONE where empty); unknown codes are problems."""
+    """Country column as int16 codes (NONE where empty); unknown countries are problems.
+
+    Codes are ISO 3166 alpha-2 in any case; a name ("Japan") or alpha-3 code is read as its
+    alpha-2 code and listed in `normalised`, so the result says how it read the file.
+    """
     column = _coded(table, name)
-    known = {c: code for c, code in COUNTRY_CODE.items()}
-    known.update({c.lower(): code for c, code in COUNTRY_CODE.items()})
-    known[""] = NONE
+    known: dict[str, int] = {"": NONE}
+    for value in column.uniques:
+        text = str(value)
+        if text == "":
+            continue
+        code = country_code(text)
+        known[text] = COUNTRY_CODE[code] if code else -2
+        if code and text.upper() != code and normalised is not None:
+            normalised.append(f"{name} {text!r} read as {code}")
     out = column.lookup(known, -2, np.int16)
     unknown = np.flatnonzero(out == -2)
     problems.add(
-        unknown, name, lambda r: f"{name} {column[r]!r} is not an ISO 3166 alpha-2 country code"
+        unknown,
+        name,
+        lambda r: f"{name} {column[r]!r} is not an ISO 3166 alpha-2 country code or a country name",
     )
     if required is not None:
         problems.add(np.flatnonzero((out == NONE) & required), name, lambda r: f"{name} is empty")
@@ -188,12 +230,14 @@ def parse_elements(value: str) -> tuple[int, str | None]:
 def _labels(values: list[str], labels: list[str]) -> np.ndarray:
     """Free-text product labels (end_user, end_use) as codes into a shared label list."""
     out = np.full(len(values), NONE, dtype=np.int32)
+    index = {text: i for i, text in enumerate(labels)}  # a dict: one lookup per product
     for i, value in enumerate(values):
         text = str(value).strip().lower()
         if text:
-            if text not in labels:
+            code = index.setdefault(text, len(labels))
+            if code == len(labels):
                 labels.append(text)
-            out[i] = labels.index(text)
+            out[i] = code
     return out
 
 
@@ -209,10 +253,57 @@ def _clash_message(
     return message
 
 
-def read_bom(path: Path, columns: Path | None = None) -> Bom:
+class _Worth(NamedTuple):
+    """What the worth check reads: per-row values, node first rows, edges sorted by parent."""
+
+    unit_value: np.ndarray  # per row
+    quantity: np.ndarray  # per row
+    first: np.ndarray  # first row of each node
+    node_of_row: np.ndarray
+    edge_rows: np.ndarray  # row of each edge
+    parent: np.ndarray  # parent node of each edge
+
+
+#: relative slack for rounding when the parts of an item are added up
+WORTH_TOLERANCE = 1e-9
+
+
+def _check_worth(problems: _Problems, w: _Worth, lines: _Slice, products: Coded) -> None:
+    """Every use must be a finite value, and an item's parts (quantity x unit value) must not
+    be worth more than the item: a part's value is inside its parent's, or shares pass 100%."""
+    value = w.unit_value[w.first]
+    child = w.node_of_row[w.edge_rows]
+    with np.errstate(over="ignore", invalid="ignore"):
+        worth = w.quantity[w.edge_rows] * value[child]
+    finite = np.isfinite(worth)
+    problems.add(
+        w.edge_rows[~finite],
+        "quantity",
+        lambda r: (
+            f"quantity {w.quantity[r]:g} x unit_value_usd {value[w.node_of_row[r]]:g} "
+            "is beyond the range of a number"
+        ),
+    )
+    with np.errstate(over="ignore", invalid="ignore"):
+        parts = np.bincount(w.parent, weights=np.where(finite, worth, 0.0), minlength=value.size)
+        over = np.flatnonzero(parts > value * (1.0 + WORTH_TOLERANCE))
+    node = np.full(w.node_of_row.size, -1, dtype=np.int64)
+    node[w.first[over]] = over
+    problems.add(
+        w.first[over],
+        "unit_value_usd",
+        lambda r: (
+            f"line {lines[r]!r} of product {products[r]!r} is worth {value[node[r]]:g} USD but "
+            f"its parts add up to {parts[node[r]]:g} USD (quantity x unit_value_usd): a part "
+            "is worth no more than the item it is in"
+        ),
+    )
+
+
+def read_bom(path: Path, columns: Path | None = None, sheet: str | None = None) -> Bom:
     """Read, validate and encode a BOM file (CSV, XLSX or JSON), optionally with a column map."""
     mapping = read_mapping(columns) if columns else None
-    table = load_table(path, mapping)
+    table = load_table(path, mapping, sheet)
     problems = _Problems(table)
     n_rows = table.n_rows
 
@@ -257,12 +348,16 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
         "item_type",
         lambda r: f"item_type {type_text[r]!r} is not one of {', '.join(ITEM_TYPES)}",
     )
-    origin = _countries(table, "origin", problems, required=defining)
-    made_in = _countries(table, "made_in", problems)
-    tech_origin = _countries(table, "tech_origin", problems)
-    mined_in = _countries(table, "mined_in", problems)
-    ship_from = _countries(table, "ship_from", problems)
-    ship_to = _countries(table, "ship_to", problems)
+    normalised: list[str] = []
+    # an empty origin is unknown, an answer rather than an error (the tests that need it say so)
+    origin = _countries(table, "origin", problems, None, normalised)
+    made_in = _countries(table, "made_in", problems, None, normalised)
+    tech_origin = _countries(table, "tech_origin", problems, None, normalised)
+    mined_in = _countries(table, "mined_in", problems, None, normalised)
+    ship_from = _countries(table, "ship_from", problems, None, normalised)
+    ship_to = _countries(table, "ship_to", problems, None, normalised)
+    end_user_hq = _countries(table, "end_user_hq", problems, None, normalised)
+    tpp = _numbers(table, "tpp", problems, np.zeros(n_rows, dtype=bool), "tpp")
 
     element_text = _coded(table, "elements")
     element_codes = element_text.codes
@@ -293,6 +388,7 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
         ("origin", origin, origin == NONE),
         ("made_in", made_in, made_in == NONE),
         ("tech_origin", tech_origin, tech_origin == NONE),
+        ("tpp", np.nan_to_num(tpp, nan=-1.0), np.isnan(tpp)),
         ("eccn", eccn_codes, eccn_text.empty),
         ("unit_value_usd", np.nan_to_num(unit_value, nan=-1.0), np.isnan(unit_value)),
     ):
@@ -380,11 +476,17 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
         ),
     )
     problems.raise_if_any()
+    worth = _Worth(unit_value, quantity, first, node_of_row, edge_rows, parent32)
+    _check_worth(problems, worth, line_text, product_text)
+    problems.raise_if_any()
 
     labels: list[str] = []
     end_user_text, end_use_text = _coded(table, "end_user"), _coded(table, "end_use")
     end_user = _labels([end_user_text[int(r)] for r in root_row], labels)
     end_use = _labels([end_use_text[int(r)] for r in root_row], labels)
+    importer_text, owner_text = _coded(table, "importer"), _coded(table, "parent")
+    importer = _labels([importer_text[int(r)] for r in root_row], labels)
+    owner = _labels([owner_text[int(r)] for r in root_row], labels)
     quantity_edges = quantity[edge_rows]
     return Bom(
         product=product_code[first].astype(np.int32),
@@ -413,4 +515,9 @@ def read_bom(path: Path, columns: Path | None = None) -> Bom:
         label_names=tuple(labels),
         source=table.source,
         level=level,
+        end_user_hq=end_user_hq[root_row],
+        tpp=tpp[first],
+        importer=importer,
+        owner=owner,
+        normalised=tuple(normalised),
     )

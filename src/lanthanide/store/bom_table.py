@@ -2,14 +2,19 @@
 
 The reader proper (`bom_reader`) validates and encodes; this module only gets the text of every
 cell, the 1-based file line of every row and the 1-based column number of every column, so
-problems can be reported as `file:line:column`. CSV goes through pyarrow's multithreaded parser.
+problems can be reported as `file:line:column`. CSV goes through pyarrow's multithreaded parser,
+XLSX through calamine (a streaming Rust reader; openpyxl's load was ~5k rows/s). A mapping names
+the user's column by header or by Excel column letter (`line_id: C`).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -18,6 +23,7 @@ import pyarrow.csv as pacsv
 import yaml
 
 from lanthanide.errors import InvalidInput, Problem
+from lanthanide.store.input_text import check_nesting, decode, line_column, read_text, sniff
 
 CANONICAL: tuple[str, ...] = (
     "product_id",
@@ -37,6 +43,10 @@ CANONICAL: tuple[str, ...] = (
     "ship_to",
     "end_user",
     "end_use",
+    "end_user_hq",
+    "tpp",
+    "importer",
+    "parent",
 )
 REQUIRED: tuple[str, ...] = (
     "product_id",
@@ -49,6 +59,13 @@ REQUIRED: tuple[str, ...] = (
 )
 
 
+#: widest header accepted: a BOM has a few dozen columns, a million-column file is not one
+MAX_COLUMNS = 4096
+#: at most this many problems are listed (the message gives the total)
+MAX_PROBLEMS = 50
+_LETTERS = re.compile(r"^[A-Z]{1,3}$")
+
+
 @dataclass
 class Table:
     """String columns (pyarrow, no nulls), the file line of each row, and column positions."""
@@ -58,59 +75,125 @@ class Table:
     position: dict[str, int | str]
     rows: np.ndarray  # int64 file line of each row
     n_rows: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Raw:
+    """Columns in file order as read, before names are checked and mapped."""
+
+    header: list[str]
+    arrays: list[pa.Array]
+    where: list[int | str]  # column number (CSV, XLSX) or key (JSON) for messages
+    rows: np.ndarray
+    hint: str = ""
 
 
 def _fail(path: Path, problems: list[Problem]) -> InvalidInput:
-    return InvalidInput(f"{path}: the BOM cannot be read; nothing was written", problems)
+    count = len(problems)
+    more = f" ({count} problems, first {MAX_PROBLEMS} listed)" if count > MAX_PROBLEMS else ""
+    return InvalidInput(
+        f"{path}: the BOM cannot be read{more}; nothing was written", problems[:MAX_PROBLEMS]
+    )
+
+
+def _close(word: str, options: list[str] | tuple[str, ...]) -> str:
+    """` (did you mean 'x'?)` when a close match exists (case does not count)."""
+    lower = {o.lower(): o for o in options}
+    match = difflib.get_close_matches(word.lower(), list(lower), n=1, cutoff=0.6)
+    return f" (did you mean {lower[match[0]]!r}?)" if match else ""
 
 
 def read_mapping(path: Path) -> dict[str, str]:
-    """`--columns MAPPING.yaml`: canonical column name -> the name used in the user's file."""
+    """`--columns MAPPING.yaml`: canonical column name -> the user's header or column letter."""
+    file = str(path)
+    text = read_text(path, file, "column mapping")
+    check_nesting(text, file, "column mapping")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"{path}: cannot read column mapping: {error}") from error
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise InvalidInput(
             f"{path}: column mapping is not valid YAML",
-            [Problem("not valid YAML", str(path), line, mark.column + 1 if mark else None)],
+            [Problem("not valid YAML", file, line, mark.column + 1 if mark else None)],
         ) from error
-    if not isinstance(raw, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
-    ):
+    if not isinstance(node, yaml.MappingNode):
         raise InvalidInput(
             f"{path}: column mapping must map canonical names to column names",
-            [Problem("expected lines like `line_id: Item No.`", str(path), 1, 1)],
+            [Problem("expected lines like `line_id: Item No.` or `line_id: C`", file, 1, 1)],
         )
-    unknown = sorted(set(raw) - set(CANONICAL))
-    if unknown:
+    mapping: dict[str, str] = {}
+    problems: list[Problem] = []
+    for key, value in node.value:
+        line, column = key.start_mark.line + 1, key.start_mark.column + 1
+        name = key.value if isinstance(key, yaml.ScalarNode) else None
+        if not isinstance(name, str) or not isinstance(value, yaml.ScalarNode) or not value.value:
+            problems.append(Problem("expected `canonical_name: column name`", file, line, column))
+        elif name not in CANONICAL:
+            hint = _close(name, CANONICAL) or f" (known: {', '.join(CANONICAL)})"
+            problems.append(Problem(f"unknown canonical column {name!r}{hint}", file, line, column))
+        elif name in mapping:
+            problems.append(Problem(f"{name!r} is mapped twice", file, line, column))
+        else:
+            mapping[name] = str(value.value)
+    if problems:
+        count = len(problems)
+        more = f", first {MAX_PROBLEMS} listed" if count > MAX_PROBLEMS else ""
         raise InvalidInput(
-            f"{path}: unknown canonical column(s) {', '.join(unknown)}",
-            [
-                Problem(
-                    f"unknown canonical column {name!r} (known: {', '.join(CANONICAL)})",
-                    str(path),
-                    1,
-                    1,
-                )
-                for name in unknown
-            ],
+            f"{path}: {count} problem{'s' if count > 1 else ''} in the column mapping{more}",
+            problems[:MAX_PROBLEMS],
         )
-    return dict(raw)
+    return mapping
 
 
-def _csv(path: Path) -> tuple[dict[str, pa.Array], dict[str, int | str], np.ndarray]:
+def _csv_error(path: Path, error: pa.ArrowInvalid) -> InvalidInput:
+    text = str(error)
+    line: int | None = None
+    column: int | None = None
+    if "UTF8" in text or "UTF-8" in text:
+        data = path.read_bytes()
+        decode(data, str(path), "BOM")  # raises with the line and column of the bad byte
+    if "Row #" in text:
+        digits = text.split("Row #", 1)[1].split(":", 1)[0].strip()
+        line = int(digits) if digits.isdigit() else None
+    elif "columns, got" in text:
+        # pyarrow quotes the offending row but not its number: find it in the file
+        quoted = text.split("columns, got", 1)[1].split(": ", 1)[-1].splitlines()[0]
+        data = path.read_bytes()
+        at = data.find(quoted.encode("utf-8"))
+        if quoted and at >= 0:
+            line, column = line_column(data, at)
+            column = None
+    problem = Problem(f"malformed CSV: {text.splitlines()[0][:300]}", str(path), line, column)
+    return _fail(path, [problem])
+
+
+def _delimiter_hint(first: bytes, width: int) -> str:
+    for char, name in ((b";", "semicolon"), (b"\t", "tab")):
+        if first.count(char) >= max(width, 1) * 2 - 1:
+            return f"the header looks {name}-delimited; save the file with commas"
+    return ""
+
+
+def _csv(path: Path) -> _Raw:
     with path.open("rb") as handle:
-        first = handle.readline()
+        first = handle.readline(64 << 20)
+        sniff(first + handle.read(1 << 16), str(path), "BOM")
     if not first.strip():
         raise _fail(path, [Problem("the file is empty (no header line)", str(path), 1)])
-    header = pacsv.read_csv(pa.py_buffer(first.rstrip(b"\r\n") + b"\n")).column_names
+    if first.count(b",") >= MAX_COLUMNS:
+        raise _fail(path, [Problem(f"more than {MAX_COLUMNS} columns", str(path), 1)])
     try:
+        header = pacsv.read_csv(pa.py_buffer(first.rstrip(b"\r\n") + b"\n")).column_names
         table = pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(use_threads=True, block_size=8 << 20),
+            read_options=pacsv.ReadOptions(
+                use_threads=True,
+                block_size=max(8 << 20, 2 * len(first)),
+                column_names=header,
+                skip_rows=1,
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()),
                 strings_can_be_null=False,
@@ -118,23 +201,11 @@ def _csv(path: Path) -> tuple[dict[str, pa.Array], dict[str, int | str], np.ndar
             ),
         )
     except pa.ArrowInvalid as error:
-        text = str(error)
-        line = None
-        if "Row #" in text:
-            digits = text.split("Row #", 1)[1].split(":", 1)[0].strip()
-            line = int(digits) if digits.isdigit() else None
-        elif "columns, got" in text:
-            # pyarrow quotes the offending row but not its number: find it in the file
-            quoted = text.split("columns, got", 1)[1].split(": ", 1)[-1].splitlines()[0]
-            data = path.read_bytes()
-            at = data.find(quoted.encode("utf-8"))
-            line = data.count(b"\n", 0, at) + 1 if quoted and at >= 0 else None
-        problem = Problem(f"malformed CSV: {text.splitlines()[0]}", str(path), line)
-        raise _fail(path, [problem]) from error
-    columns = {name: table.column(name).combine_chunks() for name in table.column_names}
-    position: dict[str, int | str] = {n: i + 1 for i, n in enumerate(table.column_names)}
+        raise _csv_error(path, error) from error
+    arrays = [column.combine_chunks() for column in table.columns]
     rows = np.arange(table.num_rows, dtype=np.int64) + 2
-    return columns, position, rows
+    where: list[int | str] = list(range(1, len(header) + 1))
+    return _Raw(list(header), arrays, where, rows, _delimiter_hint(first, len(header)))
 
 
 def _cell(value: object) -> str:
@@ -145,102 +216,199 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _xlsx(path: Path) -> tuple[dict[str, pa.Array], dict[str, int | str], np.ndarray]:
-    # imported here: openpyxl costs ~0.2 s at start-up and only .xlsx input needs it
-    import openpyxl  # noqa: PLC0415
+def _strings(values: list[Any] | tuple[Any, ...]) -> pa.Array:
+    return pa.array([v if type(v) is str else _cell(v) for v in values], type=pa.string())
 
+
+def _xlsx(path: Path, sheet: str | None) -> _Raw:
+    # imported here: only .xlsx input needs the reader
+    from python_calamine import CalamineError, CalamineWorkbook  # noqa: PLC0415
+
+    file = str(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a bad file
-        raise _fail(path, [Problem(f"not a readable XLSX workbook: {error}", str(path))]) from error
-    sheet = book.worksheets[0]
-    values = list(sheet.iter_rows(values_only=True))
-    book.close()
-    if not values:
-        raise _fail(path, [Problem("the first sheet is empty", str(path), 1)])
+        book = CalamineWorkbook.from_path(file)
+        names = list(book.sheet_names)
+        if sheet is not None and sheet not in names:
+            raise _fail(
+                path,
+                [
+                    Problem(
+                        f"no sheet {sheet!r}{_close(sheet, names)} (sheets: {', '.join(names)})",
+                        file,
+                    )
+                ],
+            )
+        chosen = book.get_sheet_by_name(sheet if sheet is not None else names[0])
+        if chosen.width > MAX_COLUMNS:
+            raise _fail(path, [Problem(f"more than {MAX_COLUMNS} columns", file, 1)])
+        values = chosen.to_python(skip_empty_area=False)
+        book.close()
+    except (CalamineError, OSError, ValueError, IndexError) as error:
+        raise _fail(path, [Problem(f"not a readable XLSX workbook: {error}", file)]) from error
+    if not values or not any(v not in (None, "") for v in values[0]):
+        raise _fail(path, [Problem(f"sheet {chosen.name!r} is empty", file, 1)])
     header = [_cell(v).strip() for v in values[0]]
+    width = len(header)
     body = values[1:]
-    columns = {
-        name: pa.array([_cell(row[i]) if i < len(row) else "" for row in body], type=pa.string())
-        for i, name in enumerate(header)
-        if name
-    }
-    position: dict[str, int | str] = {n: i + 1 for i, n in enumerate(header) if n}
+    arrays = [_strings([row[i] if i < len(row) else "" for row in body]) for i in range(width)]
     rows = np.arange(len(body), dtype=np.int64) + 2
-    return columns, position, rows
+    return _Raw(header, arrays, list(range(1, width + 1)), rows)
 
 
-def _json(path: Path) -> tuple[dict[str, pa.Array], dict[str, int | str], np.ndarray]:
-    text = path.read_text(encoding="utf-8")
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise _fail(
-            path, [Problem(f"not valid JSON: {error.msg}", str(path), error.lineno, error.colno)]
-        ) from error
-    records = raw.get("lines") if isinstance(raw, dict) else raw
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise _fail(
-            path,
-            [Problem('expected a list of line objects (or {"lines": [...]})', str(path), 1, 1)],
-        )
-    # the file line where each record starts, for file:line:column messages
+def _records(
+    text: str, raw: object, file: str
+) -> tuple[list[dict[str, Any]], list[int], list[Problem]]:
+    """Decode each record again at its offset: its start line and its duplicate keys."""
+    records: list[dict[str, Any]] = []
     starts: list[int] = []
-    decoder = json.JSONDecoder()
+    problems: list[Problem] = []
+    repeated: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        record = dict(items)
+        if len(record) < len(items):
+            seen: set[str] = set()
+            repeated.extend(k for k, _ in items if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        return record
+
+    decoder = json.JSONDecoder(object_pairs_hook=pairs)
     index = text.index("[", text.index('"lines"') if isinstance(raw, dict) else 0) + 1
     counted, line = 0, 1
-    for _ in records:
+    for _ in range(len(raw["lines"] if isinstance(raw, dict) else raw)):  # type: ignore[arg-type]
         brace = text.index("{", index)
         line += text.count("\n", counted, brace)
         counted = brace
         starts.append(line)
-        _, index = decoder.raw_decode(text, brace)
-    names: list[str] = []
+        record, index = decoder.raw_decode(text, brace)
+        for key in repeated:
+            problems.append(
+                Problem(f"key {key!r} appears twice in this line object", file, line, key)
+            )
+        repeated.clear()
+        for key, value in record.items():
+            if isinstance(value, dict | list):
+                problems.append(Problem(f"{key!r}: expected a string or a number", file, line, key))
+        records.append(record)
+    return records, starts, problems
+
+
+def _json(path: Path) -> _Raw:
+    file = str(path)
+    text = read_text(path, file, "BOM")
+    check_nesting(text, file, "BOM")
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _fail(
+            path, [Problem(f"not valid JSON: {error.msg}", file, error.lineno, error.colno)]
+        ) from error
+    listed = raw.get("lines") if isinstance(raw, dict) else raw
+    if not isinstance(listed, list) or not all(isinstance(r, dict) for r in listed):
+        raise _fail(
+            path,
+            [Problem('expected a list of line objects (or {"lines": [...]})', file, 1, 1)],
+        )
+    records, starts, problems = _records(text, raw, file)
+    if problems:
+        raise _fail(path, problems)
+    names: dict[str, None] = {}
     for record in records:
-        names += [k for k in record if k not in names]
-    columns = {
-        name: pa.array([_cell(r.get(name)) for r in records], type=pa.string()) for name in names
-    }
-    position: dict[str, int | str] = {n: n for n in names}
-    return columns, position, np.asarray(starts, dtype=np.int64)
+        names.update(dict.fromkeys(record))
+    if len(names) > MAX_COLUMNS:
+        raise _fail(path, [Problem(f"more than {MAX_COLUMNS} distinct keys", file, 1)])
+    header = list(names)
+    arrays = [_strings([r.get(name) for r in records]) for name in header]
+    return _Raw(header, arrays, list(header), np.asarray(starts, dtype=np.int64))
 
 
-def load_table(path: Path, mapping: dict[str, str] | None = None) -> Table:
+def _resolve(spec: str, raw: _Raw) -> int | None:
+    """Index of the column a mapping names: by header first, then by Excel column letter."""
+    if spec in raw.header:
+        return raw.header.index(spec)
+    letters = spec.strip().upper()
+    if _LETTERS.match(letters) and isinstance(raw.where[0] if raw.where else None, int):
+        index = 0
+        for char in letters:
+            index = index * 26 + ord(char) - 64
+        return index - 1 if index <= len(raw.header) else None
+    return None
+
+
+def _named(path: Path, raw: _Raw, mapping: dict[str, str] | None) -> Table:
+    """Check header names (no duplicates), apply the mapping, name the columns canonically."""
+    file = str(path)
+    problems: list[Problem] = []
+    first: dict[str, int] = {}
+    for i, name in enumerate(raw.header):
+        if name and name in first:
+            problems.append(
+                Problem(
+                    f"column {name!r} appears twice (first as column {raw.where[first[name]]}); "
+                    "which one counts would be a guess",
+                    file,
+                    1,
+                    raw.where[i],
+                )
+            )
+        first.setdefault(name, i)
+    index = {name: i for name, i in first.items() if name}
+    for canonical, spec in (mapping or {}).items():
+        found = _resolve(spec, raw)
+        if found is None:
+            problems.append(
+                Problem(
+                    f"mapped column not found: {canonical} -> {spec!r}{_close(spec, raw.header)}",
+                    file,
+                    1,
+                )
+            )
+            continue
+        for name, i in list(index.items()):
+            if i == found or name == canonical:
+                del index[name]
+        index[canonical] = found
+    if problems:
+        raise _fail(path, problems)
+    columns = {name: raw.arrays[i] for name, i in index.items()}
+    position = {name: raw.where[i] for name, i in index.items()}
+    absent = [c for c in REQUIRED if c not in columns]
+    if absent:
+        problems = [
+            Problem(f"required column {c!r} is missing{_close(c, raw.header)}", file, 1)
+            for c in absent
+        ]
+        if raw.hint:
+            problems.append(Problem(raw.hint, file, 1))
+        raise _fail(path, problems)
+    n_rows = int(raw.rows.size)
+    if n_rows == 0:
+        raise _fail(path, [Problem("the BOM has no lines", file, 1)])
+    empty = pc.fill_null(pa.nulls(n_rows, pa.string()), "")
+    for name in CANONICAL:
+        columns.setdefault(name, empty)
+    return Table(file, columns, position, raw.rows, n_rows)
+
+
+def load_table(
+    path: Path, mapping: dict[str, str] | None = None, sheet: str | None = None
+) -> Table:
     """Read a BOM file into string columns named canonically (after applying `mapping`)."""
     if not path.is_file():
         raise InvalidInput(f"{path}: no such file", [Problem("no such file", str(path))])
     suffix = path.suffix.lower()
+    if sheet is not None and suffix != ".xlsx":
+        raise InvalidInput(
+            f"{path}: a sheet applies to .xlsx files only", [Problem("not a workbook", str(path))]
+        )
     if suffix in {".csv", ".txt"}:
-        columns, position, rows = _csv(path)
+        raw = _csv(path)
     elif suffix == ".xlsx":
-        columns, position, rows = _xlsx(path)
+        raw = _xlsx(path, sheet)
     elif suffix == ".json":
-        columns, position, rows = _json(path)
+        raw = _json(path)
     else:
         raise InvalidInput(
             f"{path}: unsupported BOM format {suffix!r} (use .csv, .xlsx or .json)",
             [Problem(f"unsupported format {suffix!r}", str(path))],
         )
-    if mapping:
-        missing = [f"{c} -> {s!r}" for c, s in mapping.items() if s not in columns]
-        if missing:
-            raise _fail(
-                path,
-                [Problem(f"mapped column not found: {m}", str(path), 1) for m in missing],
-            )
-        renamed = {v: k for k, v in mapping.items()}
-        columns = {renamed.get(k, k): v for k, v in columns.items()}
-        position = {renamed.get(k, k): v for k, v in position.items()}
-    absent = [c for c in REQUIRED if c not in columns]
-    if absent:
-        raise _fail(
-            path,
-            [Problem(f"required column {c!r} is missing", str(path), 1) for c in absent],
-        )
-    n_rows = int(rows.size)
-    if n_rows == 0:
-        raise _fail(path, [Problem("the BOM has no lines", str(path), 1)])
-    empty = pc.fill_null(pa.nulls(n_rows, pa.string()), "")
-    for name in CANONICAL:
-        columns.setdefault(name, empty)
-    return Table(str(path), columns, position, rows, n_rows)
+    return _named(path, raw, mapping)

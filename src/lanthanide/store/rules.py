@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from lanthanide.controls.rule import Rule, RuleSet
 from lanthanide.errors import InvalidRule
+from lanthanide.store.country_chart import chart_receipts, shipped_chart
 
 
 def rules_root() -> Path:
@@ -58,8 +59,9 @@ def load_rules(root: Path | None = None) -> RuleSet:
         hashes[f"{path.parent.name}/{path.name}"] = digest
     if not rules:
         raise InvalidRule(f"no rule documents under {base}")
+    hashes.update({f"datasets/{k}": v for k, v in chart_receipts().items()})
     try:
-        return RuleSet(rules=rules, hashes=hashes)
+        return RuleSet(rules=rules, hashes=hashes, chart=shipped_chart())
     except ValidationError as error:
         raise InvalidRule(f"{base}: {error.errors()[0]['msg']}") from error
 

@@ -1,12 +1,16 @@
 """Validated reader for user tables (`lanthanide data import`).
 
 Every problem is reported with file, line and column, all at once, and nothing is returned unless
-the whole file is valid, so the store is never touched by a bad file.
+the whole file is valid, so the store is never touched by a bad file. Quoted fields may hold
+newlines (kept, and later lines still report their physical line) and any other character, such
+as U+2028 or NEL, which must not split a record. What the values mean is checked in
+`table_checks` (negative tonnes, unknown stages, countries above the world total...).
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from pathlib import Path
@@ -15,7 +19,9 @@ import pandas as pd
 
 from lanthanide.countries import ISO_ALPHA2, PSEUDO
 from lanthanide.errors import InvalidInput, Problem
+from lanthanide.store.input_text import read_text
 from lanthanide.store.schema import TABLES, Column
+from lanthanide.store.table_checks import Rows, check_rows
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 MAX_PROBLEMS = 200
@@ -66,19 +72,25 @@ def read_user_table(path: Path, table: str) -> pd.DataFrame:
         raise InvalidInput(f"cannot import into {table!r}; importable tables: {known}")
     columns, key = TABLES[table]
     name = str(path)
+    text = read_text(path, name, "table")
+    # newline="": the csv module sees \r and \n only, so U+2028 or NEL inside a field stays text
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"{name}: cannot read file: {error}") from error
-    reader = csv.reader(text.splitlines())
-    header = next(reader, None)
-    if not header:
+        first = next(reader, None)
+    except csv.Error as error:
+        raise InvalidInput(f"{name}: malformed CSV", [Problem(str(error), name, 1)]) from error
+    if not first:
         raise InvalidInput(
             f"{name}: empty file", [Problem("empty file, expected a header row", name, 1)]
         )
-    header = [h.strip() for h in header]
+    header = [h.strip() for h in first]
     problems: list[Problem] = []
-    positions = {h: i for i, h in enumerate(header)}
+    positions: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if h in positions:
+            twice = f"column {h!r} appears twice (first as column {positions[h] + 1})"
+            problems.append(Problem(twice, name, 1, i + 1))
+        positions.setdefault(h, i)
     for column in columns:
         if column.name not in positions and column.required:
             problems.append(Problem(f"missing column {column.name!r}", name, 1, column.name))
@@ -88,9 +100,19 @@ def read_user_table(path: Path, table: str) -> pd.DataFrame:
     if problems:
         raise InvalidInput(f"{name}: the header does not match table {table!r}", problems)
     records: list[dict[str, object]] = []
+    lines: list[int] = []
     seen: dict[tuple[object, ...], int] = {}
-    for record in reader:
-        line = reader.line_num
+    end = reader.line_num
+    while len(problems) < MAX_PROBLEMS:
+        line = end + 1  # the physical line a record starts on, even after quoted newlines
+        try:
+            record = next(reader, None)
+        except csv.Error as error:
+            problems.append(Problem(f"malformed CSV: {error}", name, line))
+            break
+        if record is None:
+            break
+        end = reader.line_num
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):
@@ -118,13 +140,20 @@ def read_user_table(path: Path, table: str) -> pd.DataFrame:
                     positions[key[0]] + 1,
                 )
             )
-        else:
-            seen[ident] = line
+            continue
+        seen[ident] = line
         records.append(row)
-        if len(problems) >= MAX_PROBLEMS:
-            break
+        lines.append(line)
+    if len(problems) < MAX_PROBLEMS:
+        problems += check_rows(
+            table, Rows(name, records, lines, {k: i + 1 for k, i in positions.items()})
+        )
     if problems:
-        raise InvalidInput(f"{name}: {len(problems)} problem(s); nothing was imported", problems)
+        count = len(problems)
+        stopped = f" (stopped after the first {MAX_PROBLEMS})" if count >= MAX_PROBLEMS else ""
+        raise InvalidInput(
+            f"{name}: {count} problem(s){stopped}; nothing was imported", problems[:MAX_PROBLEMS]
+        )
     if not records:
         raise InvalidInput(f"{name}: no data rows", [Problem("no data rows", name, 2)])
     return pd.DataFrame.from_records(records, columns=[c.name for c in columns])

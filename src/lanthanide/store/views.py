@@ -10,7 +10,7 @@ from lanthanide.chain import (
     current_rows,
 )
 from lanthanide.chain.metrics import available
-from lanthanide.errors import InvalidInput
+from lanthanide.errors import InvalidInput, NotFound
 from lanthanide.receipt import Receipt, make_receipt
 from lanthanide.store.db import Store
 
@@ -84,7 +84,7 @@ def stage_from_store(
     that_year = combos[combos["year"] == year]
     if that_year.empty:
         years = sorted({int(y) for y in combos["year"]})
-        raise InvalidInput(
+        raise NotFound(
             f"no {stage} data for {year}"
             + (f" and material {material}" if material else "")
             + (f"; years with data: {years}" if years else "")
