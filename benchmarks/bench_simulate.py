@@ -3,7 +3,8 @@
 Run: .venv/bin/python benchmarks/bench_simulate.py [--runs 10000] [--baseline-runs 8]
 
 Prints wall time of the chunked, compiled Monte Carlo (after warm-up), the per-run cost of the
-same equations run as plain Python (`simulate_runs.py_func`) measured in this process, their ratio,
+same equations run as plain Python (the kernel and its phase helpers with `NUMBA_DISABLE_JIT=1`,
+in a child process, since the switch is read when numba is imported), their ratio,
 and the memory peaks for N/5 and 2N runs (memory must stay flat as runs grow 10x), twice:
 tracemalloc in this process (NumPy buffers), and the peak resident set of a fresh child process
 per size (VmHWM, reset after warm-up), which also counts what tracemalloc cannot see, such as the
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gc
+import os
 import subprocess
 import sys
 import time
@@ -41,25 +43,30 @@ def model_for(months: int) -> sim.Model:
     return sim.prepare(build_network(cal.tables, scenario.start, months), scenario, cal.defaults)
 
 
-def python_loop_seconds_per_run(model: sim.Model, n: int) -> float:
+def python_loop_seconds_per_run(months: int, n: int) -> float:
+    """Seconds per run of the kernel as plain Python, measured in a child with the JIT off."""
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1")
+    out = subprocess.run(
+        [sys.executable, __file__, "--months", str(months), "--python-child", str(n)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    ).stdout.split()
+    return float(out[-1])
+
+
+def python_child(months: int, n: int) -> None:
+    """Print seconds per run of the uncompiled kernel (whole lane groups, so no lane is padding)."""
+    model = model_for(months)
     lanes = kernel.LANES
-    n = max(lanes, -(-n // lanes) * lanes)  # whole lane groups, so no lane is padding
+    n = max(lanes, -(-n // lanes) * lanes)
     draws = sim.sample(model, np.random.default_rng(0), n)
     start = time.perf_counter()
     for s in range(0, n, lanes):
-        group = sim.Draws(
-            draws.gp[s : s + lanes],
-            draws.fac_delay[s : s + lanes],
-            draws.approval[s : s + lanes],
-            draws.lag[s : s + lanes],
-            draws.grace[s : s + lanes],
-            draws.quota[s : s + lanes],
-        )
-        series = np.zeros((lanes, model.network.months, sim.N_KERNEL_SERIES))
-        scalars = np.zeros((lanes, len(sim.SCALARS)))
-        diag = np.zeros((0, 1, len(kernel.DIAG)))
-        kernel.simulate_runs.py_func(*sim.kernel_args(model, group), series, scalars, diag)
-    return (time.perf_counter() - start) / n
+        group = sim.Draws(*(a[s : s + lanes] for a in draws))
+        sim.run_draws(model, group)
+    print((time.perf_counter() - start) / n)
 
 
 def peak_bytes(model: sim.Model, runs: int) -> int:
@@ -106,7 +113,11 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=120)
     parser.add_argument("--baseline-runs", type=int, default=8)
     parser.add_argument("--rss-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--python-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.python_child is not None:
+        python_child(args.months, args.python_child)
+        return
     if args.rss_child is not None:
         rss_child(args.rss_child, args.months)
         return
@@ -121,7 +132,7 @@ def main() -> None:
         times.append(time.perf_counter() - start)
     best = min(times)
     print(f"compiled: {args.runs} runs x {args.months} months: best {best:.2f} s of {times}")
-    per_run = python_loop_seconds_per_run(model, args.baseline_runs)
+    per_run = python_loop_seconds_per_run(args.months, args.baseline_runs)
     loop = per_run * args.runs
     print(f"python loop: {per_run:.2f} s/run -> {loop:.0f} s for {args.runs} runs (extrapolated)")
     print(f"speed-up: {loop / best:.0f}x")

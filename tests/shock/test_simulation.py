@@ -45,7 +45,7 @@ def test_a_run_gives_the_same_bits_in_any_lane_of_any_group(calibration: Calibra
     scenario = dataclasses.replace(scenario, months=12)
     network = build_network(calibration.tables, scenario.start, 12)
     model = sim.prepare(network, scenario, calibration.defaults)
-    fields = [f.name for f in dataclasses.fields(sim.Draws)]
+    fields = sim.Draws._fields
     for runs in (64, 100):
         draws = sim.sample(model, np.random.default_rng(5), runs)
         base = sim.run_draws(model, draws)
@@ -114,3 +114,36 @@ def test_backtest_uses_single_months_and_skips_gaps_and_combined_rows(
     p50 = {r.month: r.p50 for r in bt.rows}
     expected = (abs(p50["2025-04"] - 2630) / 2630 + abs(p50["2025-05"] - 1238) / 1238) / 2
     assert abs(bt.mape - expected) < 1e-12
+
+
+def test_backtest_scores_each_destination_and_its_out_of_sample_months(
+    make_model: ModelFactory,
+) -> None:
+    result = sim.simulate(make_model(months=12, start="2025-01"), 10, seed=1, chunk_size=10)
+    total = pd.DataFrame(
+        {
+            "period_start": ["2025-04", "2025-05"],
+            "period_end": ["2025-04", "2025-05"],
+            "tonnes": [2630.0, 1238.0],
+            "source_url": ["a", "b"],
+        }
+    )
+    us = pd.DataFrame(
+        {
+            "destination": ["US", "US", "US"],
+            "month": ["2025-05", "2025-06", "2025-07"],
+            "tonnes": [46.4, 353.0, 619.0],
+            "source_url": ["c", "d", "e"],
+        }
+    )
+    spec = dataclasses.replace(BACKTESTS["2025-04"], in_sample=("2025-05",))
+    bt = compare(spec, result, total, us)
+    assert [s.name for s in bt.series] == ["total", "US"]
+    us_bt = bt.series[1]
+    assert [r.month for r in us_bt.used] == ["2025-05", "2025-06", "2025-07"]
+    assert [r.month for r in us_bt.out_of_sample] == ["2025-06", "2025-07"]
+    p50 = {r.month: r.p50 for r in us_bt.rows}
+    expected = (abs(p50["2025-06"] - 353) / 353 + abs(p50["2025-07"] - 619) / 619) / 2
+    assert abs(us_bt.mape_out_of_sample - expected) < 1e-12
+    inside = sum(r.p10 <= (r.observed or -1) <= r.p90 for r in bt.total.used + us_bt.used)
+    assert bt.coverage == inside / 5

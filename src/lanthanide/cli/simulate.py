@@ -20,9 +20,12 @@ from lanthanide.errors import InvalidInput
 from lanthanide.receipt import make_receipt
 from lanthanide.report import simulation as report
 from lanthanide.shock.backtest import BACKTESTS, compare
+from lanthanide.shock.comparison import compare_scenarios
 from lanthanide.shock.network import build_network
 from lanthanide.shock.scenario import Scenario
+from lanthanide.shock.sensitivity import TornadoRow, tornado
 from lanthanide.shock.simulation import ASSUMPTIONS, SimulationResult, prepare, simulate
+from lanthanide.shock.stockpile import CoverRow, cover_needed
 from lanthanide.store import dataset_receipts, read_table
 from lanthanide.store.files import atomic_directory, atomic_write_bytes, atomic_write_text
 from lanthanide.store.scenario_reader import read_scenario
@@ -125,7 +128,14 @@ def _receipt(
 
 
 def simulate_command(
-    scenario_file: Annotated[Path, typer.Argument(help="Scenario TOML file.", metavar="SCENARIO")],
+    scenario_files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Scenario TOML file; with several, they are compared side by side (paired by "
+            "seed, differences against the first).",
+            metavar="SCENARIO...",
+        ),
+    ],
     runs: Annotated[int, typer.Option("--runs", min=1, max=MAX_RUNS, help=RUNS_HELP)] = 1000,
     seed: Annotated[
         int, typer.Option("--seed", min=0, help="Root seed (SeedSequence, >= 0).")
@@ -144,6 +154,22 @@ def simulate_command(
         Path | None,
         typer.Option("--out", help="Write summary.json, series.parquet/.csv and PNG fan charts."),
     ] = None,
+    sensitivity: Annotated[
+        bool,
+        typer.Option(
+            "--sensitivity",
+            help="Also rank the uncertain parameters by their effect on total shortfall "
+            "(tornado: each pinned at its P10 and P90, --runs runs each, paired by seed).",
+        ),
+    ] = False,
+    stockpile: Annotated[
+        bool,
+        typer.Option(
+            "--stockpile",
+            help="Also size stockpiles: days of cover per region and per sector that keep its "
+            "shortfall at zero in 90% of --runs runs (bisection, paired by seed).",
+        ),
+    ] = False,
 ) -> None:
     """Simulate export restrictions: shortages, prices and sector losses over time (Monte Carlo).
 
@@ -151,6 +177,10 @@ def simulate_command(
     never on the Dask options (--workers, --scheduler).
     """
     calibration = load_calibration()
+    if len(scenario_files) > 1:
+        _compare(scenario_files, calibration, runs, seed, chunk_size, fmt, out)
+        return
+    scenario_file = scenario_files[0]
     scenario = read_scenario(scenario_file, calibration.measures)
     err = Console(stderr=True)
     with ExitStack() as stack:
@@ -174,6 +204,18 @@ def simulate_command(
         chunk_size=chunk_size,
     )
     payload = report.contract(result, receipt)
+    rows: list[TornadoRow] = []
+    cover: list[CoverRow] = []
+    network = build_network(calibration.tables, scenario.start, scenario.months)
+    model = prepare(network, scenario, calibration.defaults)
+    if sensitivity:
+        with err.status("sensitivity: pinning each uncertain parameter at its P10 and P90"):
+            rows = tornado(model, runs, seed, chunk_size=chunk_size)
+        payload["sensitivity"] = [r.as_dict() for r in rows]
+    if stockpile:
+        with err.status("stockpile sizing: bisecting days of cover per region and sector"):
+            cover = cover_needed(model, runs, seed)
+        payload["stockpile"] = [r.as_dict() for r in cover]
     if out is not None:
         with atomic_directory(out) as staging:  # all files or none
             written = report.write_outputs(staging, payload, result)
@@ -185,6 +227,48 @@ def simulate_command(
         console = Console()
         console.print(report.summary_table(result))
         console.print(report.monthly_table(result))
+        if rows:
+            console.print(report.tornado_table(rows))
+        if cover:
+            console.print(report.stockpile_table(cover))
+
+
+def _compare(
+    paths: list[Path],
+    calibration: Calibration,
+    runs: int,
+    seed: int,
+    chunk_size: int,
+    fmt: Format,
+    out: Path | None,
+) -> None:
+    scenarios = [read_scenario(p, calibration.measures) for p in paths]
+    models = [
+        prepare(build_network(calibration.tables, s.start, s.months), s, calibration.defaults)
+        for s in scenarios
+    ]
+    err = Console(stderr=True)
+    with err.status(f"simulating {len(models)} scenarios x {runs} runs, paired by seed"):
+        comparison = compare_scenarios(models, runs, seed, chunk_size=chunk_size)
+    text = b"".join(p.read_bytes() for p in paths)
+    receipt = _receipt(
+        "simulate-compare",
+        scenarios[0],
+        text,
+        calibration,
+        runs=runs,
+        seed=seed,
+        chunk_size=chunk_size,
+        scenario_files=[str(p) for p in paths],
+    )
+    payload = {"receipt": receipt.model_dump(mode="json"), "comparison": comparison.as_dict()}
+    if out is not None:
+        atomic_write_text(out / "comparison.json", report.to_json(payload))
+        err.print(f"wrote {out / 'comparison.json'}")
+    if fmt is Format.json:
+        typer.echo(report.to_json(payload), nl=False)
+    else:
+        Console().print(report.comparison_table(comparison))
 
 
 def backtest_command(
@@ -213,7 +297,8 @@ def backtest_command(
         map_fn=None,
         console=err,
     )
-    bt = compare(spec, result, read_table(spec.observed_table))
+    observed = read_table(spec.observed_table)
+    bt = compare(spec, result, observed, calibration.tables["exports_by_destination"])
     receipt = _receipt("backtest", scenario, path.read_bytes(), calibration, runs=runs, seed=seed)
     payload = {"receipt": receipt.model_dump(mode="json"), **bt.as_dict()}
     if out is not None:

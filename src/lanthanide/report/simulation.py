@@ -13,8 +13,11 @@ from rich.table import Table
 from lanthanide.receipt import Receipt
 from lanthanide.report.cells import safe_frame
 from lanthanide.shock.backtest import Backtest
-from lanthanide.shock.network import REGIONS, SECTORS
-from lanthanide.shock.simulation import SimulationResult
+from lanthanide.shock.comparison import Comparison
+from lanthanide.shock.network import REGION_NAMES, REGIONS, SECTORS
+from lanthanide.shock.sensitivity import TornadoRow
+from lanthanide.shock.simulation import SCALARS, SimulationResult
+from lanthanide.shock.stockpile import CoverRow
 from lanthanide.store.files import atomic_write_bytes, atomic_write_text
 
 #: fan charts written by --out: file stem -> (title, unit, series names)
@@ -29,6 +32,11 @@ CHARTS: dict[str, tuple[str, str, list[str]]] = {
         "Magnet shortfall by sector",
         "t/month",
         [f"shortfall_t/{k}" for k in SECTORS],
+    ),
+    "cn_lost_export_revenue": (
+        "China's lost magnet and material export revenue",
+        "US$ million/month",
+        ["cn_lost_export_revenue_musd"],
     ),
     "prices_ex_china": (
         "Prices outside China",
@@ -69,13 +77,70 @@ def summary_table(result: SimulationResult) -> Table:
     table.add_column("P50", justify="right")
     table.add_column("P90", justify="right")
     table.add_column("mean", justify="right")
-    for key in ("total_shortfall_t", "total_loss_musd", "shortfall_months"):
+    for key in SCALARS:
         v = result.summary[key]
         table.add_row(key, *(f"{v[q]:,.1f}" for q in ("p10", "p50", "p90", "mean")))
     table.caption = (
         f"P(any shortfall) = {result.summary['probability_of_shortfall']:.3f}; "
         f"peak P50 shortfall month: {result.summary['peak_shortfall_month_p50']}"
     )
+    return table
+
+
+def comparison_table(c: Comparison) -> Table:
+    """Each scenario's P50 (P10-P90) per summary figure, then its paired difference to the first."""
+    table = Table(title=f"Scenarios side by side — {c.runs} runs, seed {c.seed}, paired by seed")
+    table.add_column("figure")
+    for name in c.names:
+        table.add_column(name, justify="right")
+    for name in c.names[1:]:
+        table.add_column(f"{name} minus {c.names[0]}", justify="right")
+
+    def cell(v: dict[str, float]) -> str:
+        return f"{v['p50']:,.0f} ({v['p10']:,.0f} to {v['p90']:,.0f})"
+
+    for key in SCALARS:
+        levels = [cell(s[key]) for s in c.summaries]
+        diffs = [cell(d[key]) for d in c.differences]
+        table.add_row(key, *levels, *diffs)
+    table.caption = "P50 (P10 to P90) over runs; differences are taken run by run"
+    return table
+
+
+def stockpile_table(rows: list[CoverRow]) -> Table:
+    """Days of cover that keep each region's / sector's shortfall at zero in 90% of runs."""
+    table = Table(title="Stockpile sizing: days of cover for no shortfall in 90% of runs")
+    for col in (
+        "group",
+        "name",
+        "calibrated days",
+        "share of runs without shortfall",
+        "days needed",
+    ):
+        table.add_column(col, justify="left" if col in ("group", "name") else "right")
+    for r in rows:
+        needed = "over 4 years" if r.days_needed is None else f"{r.days_needed:,.0f}"
+        words = REGION_NAMES.get(r.name, SECTOR_WORDS.get(r.name, r.name))
+        share = f"{r.share_without_shortfall_at_calibrated:.0%}"
+        table.add_row(r.group, words, f"{r.calibrated_days:,.0f}", share, needed)
+    table.caption = "each group sized with all others at their calibrated cover"
+    return table
+
+
+def tornado_table(rows: list[TornadoRow]) -> Table:
+    """Uncertain parameters by their swing in mean total shortfall (P10 vs P90 pinned)."""
+    table = Table(title="Sensitivity: mean total shortfall with one parameter pinned")
+    for col in ("parameter", "P10 value", "P90 value", "shortfall at P10 t", "at P90 t", "swing t"):
+        table.add_column(col, justify="left" if col == "parameter" else "right")
+    for r in rows:
+        table.add_row(
+            r.parameter,
+            f"{r.low_value:,.3g}",
+            f"{r.high_value:,.3g}",
+            f"{r.shortfall_at_low_t:,.0f}",
+            f"{r.shortfall_at_high_t:,.0f}",
+            f"{r.swing_t:,.0f}",
+        )
     return table
 
 
@@ -99,18 +164,57 @@ def monthly_table(result: SimulationResult) -> Table:
     return table
 
 
+SERIES_TITLES = {
+    "cn_magnet_exports_t": "China's magnet exports",
+    "shortfall_t": "shortfall, all regions",
+    "loss_musd": "output at risk",
+    "cn_lost_export_revenue_musd": "China's lost export revenue",
+}
+SECTOR_WORDS = {
+    "ev": "electric vehicles",
+    "wind": "wind turbines",
+    "industrial": "industrial motors",
+    "electronics": "electronics",
+    "datacentre": "data centres",
+    "defence": "defence",
+    "other": "other uses",
+}
+MATERIAL_WORDS = {
+    "lreo": "NdPr (oxide basis)",
+    "hreo": "Dy/Tb (oxide basis)",
+    "ndfeb": "NdFeB magnets",
+    "ndfeb_hd": "NdFeB magnets with Dy/Tb",
+    "smco": "SmCo magnets",
+}
+#: backtest series (China's magnet exports) in words
+SERIES_WORDS = {
+    "total": "all destinations",
+    **{r: f"to {REGION_NAMES[r]}" for r in REGION_NAMES},
+}
+
+
 def backtest_table(bt: Backtest) -> Table:
     table = Table(title=f"Backtest {bt.spec.name}: China magnet exports, observed vs simulated")
-    for col in ("month", "observed t", "P10", "P50", "P90", "APE"):
-        table.add_column(col, justify="right" if col != "month" else "left")
-    for r in bt.rows:
-        obs = f"{r.observed:,.0f}" if r.observed is not None else "gap"
-        ape = f"{r.ape:.1%}" if r.ape is not None else "-"
-        table.add_row(r.month, obs, f"{r.p10:,.0f}", f"{r.p50:,.0f}", f"{r.p90:,.0f}", ape)
-    table.caption = (
-        f"MAPE (P50 vs observed, {len(bt.used)} months) = {bt.mape:.1%}; "
-        f"observed inside P10-P90 in {bt.coverage:.0%} of months"
-    )
+    for col in ("series", "month", "observed t", "P10", "P50", "P90", "APE"):
+        table.add_column(col, justify="left" if col in ("series", "month") else "right")
+    lines = []
+    for s in bt.series:
+        for r in s.rows:
+            obs = f"{r.observed:,.0f}" if r.observed is not None else "gap"
+            ape = f"{r.ape:.1%}" if r.ape is not None else "-"
+            month = r.month + ("*" if r.month in bt.spec.in_sample else "")
+            cells = (f"{r.p10:,.0f}", f"{r.p50:,.0f}", f"{r.p90:,.0f}", ape)
+            table.add_row(SERIES_WORDS.get(s.name, s.name), month, obs, *cells)
+        table.add_section()
+        words = SERIES_WORDS.get(s.name, s.name)
+        lines.append(
+            f"exports {words}: MAPE {s.mape:.1%} over {len(s.used)} months "
+            f"({s.mape_out_of_sample:.1%} over {len(s.out_of_sample)} out of sample), "
+            f"inside P10-P90 in {s.coverage:.0%}"
+        )
+    lines.append(f"all series: observed inside P10-P90 in {bt.coverage:.0%} of months")
+    lines.append(f"* in sample: {bt.spec.in_sample_note}")
+    table.caption = "\n".join(lines)
     return table
 
 
@@ -133,18 +237,43 @@ def _png(fig: Any) -> bytes:
     return buffer.getvalue()
 
 
+def series_words(name: str) -> str:
+    """A series name in words, for chart legends (`shortfall_t/US` -> "United States")."""
+    head, _, rest = name.partition("/")
+    if not rest:
+        return SERIES_TITLES.get(head, head)
+    if rest in REGION_NAMES:
+        return REGION_NAMES[rest]
+    if rest in SECTOR_WORDS:
+        return SECTOR_WORDS[rest]
+    material = rest.split("/")[0]
+    return MATERIAL_WORDS.get(material, rest)
+
+
+def shade_windows(ax: Any, result: SimulationResult) -> None:
+    """Grey spans over the months each restriction is in force (open-ended to the horizon)."""
+    last = len(result.months) - 1
+    for i, win in enumerate(result.extras.get("restriction_windows", [])):
+        start = max(float(win["start_month"]), 0.0)
+        end = last if win["end_month"] is None else min(float(win["end_month"]), last)
+        if end > start:
+            label = "restriction in force" if i == 0 else None
+            ax.axvspan(start, end, color="grey", alpha=0.12, linewidth=0, label=label)
+
+
 def fan_chart(result: SimulationResult, title: str, unit: str, names: list[str]) -> bytes:
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(9, 4.5))
     x = list(range(len(result.months)))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    shade_windows(ax, result)
     for i, name in enumerate(names):
         q = result.series[name]
         if max(q["p90"]) <= 0:
             continue
         color = colors[i % len(colors)]
         ax.fill_between(x, q["p10"], q["p90"], color=color, alpha=0.2, linewidth=0)
-        ax.plot(x, q["p50"], color=color, label=name.split("/", 1)[-1] if "/" in name else name)
+        ax.plot(x, q["p50"], color=color, label=series_words(name))
     step = max(1, len(x) // 12)
     ax.set_xticks(x[::step], result.months[::step], rotation=45, ha="right")
     ax.set_ylabel(unit)
@@ -156,20 +285,29 @@ def fan_chart(result: SimulationResult, title: str, unit: str, names: list[str])
 
 
 def backtest_chart(bt: Backtest) -> bytes:
+    """One panel per observed series: simulated P50 and P10-P90 band, observed points."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    x = list(range(len(bt.rows)))
-    ax.fill_between(
-        x, [r.p10 for r in bt.rows], [r.p90 for r in bt.rows], alpha=0.25, label="simulated P10-P90"
-    )
-    ax.plot(x, [r.p50 for r in bt.rows], label="simulated P50")
-    obs = [(i, r.observed) for i, r in enumerate(bt.rows) if r.observed is not None]
-    ax.plot([i for i, _ in obs], [v for _, v in obs], "ko-", label="observed (China customs)")
-    ax.set_xticks(x, [r.month for r in bt.rows], rotation=45, ha="right")
-    ax.set_ylabel("t/month")
-    ax.set_title(f"Backtest {bt.spec.name}: China magnet exports (MAPE {bt.mape:.1%})")
-    ax.legend()
-    ax.grid(alpha=0.3)
+    fig, axes = plt.subplots(len(bt.series), 1, figsize=(8, 3.6 * len(bt.series)), squeeze=False)
+    for ax, s in zip(axes[:, 0], bt.series, strict=True):
+        x = list(range(len(s.rows)))
+        words = SERIES_WORDS.get(s.name, s.name)
+        ax.fill_between(
+            x,
+            [r.p10 for r in s.rows],
+            [r.p90 for r in s.rows],
+            alpha=0.25,
+            label="simulated P10-P90",
+        )
+        ax.plot(x, [r.p50 for r in s.rows], label="simulated P50")
+        obs = [(i, r.observed) for i, r in enumerate(s.rows) if r.observed is not None]
+        ax.plot([i for i, _ in obs], [v for _, v in obs], "ko-", label="observed (China customs)")
+        ax.set_xticks(x, [r.month for r in s.rows], rotation=45, ha="right")
+        ax.set_ylabel("t/month")
+        ax.set_title(f"exports {words} (MAPE {s.mape:.1%}, P10-P90 holds {s.coverage:.0%})")
+        ax.legend(fontsize=8)
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"Backtest {bt.spec.name}: China's rare-earth magnet exports")
+    fig.tight_layout()
     return _png(fig)
 
 

@@ -65,9 +65,12 @@ class Dist:
 
     def sample(self, rng: np.random.Generator, n: int) -> npt.NDArray[np.float64]:
         """`n` independent draws (always consumes the generator, even when fixed, for stability)."""
-        u = rng.random(n)
+        return self.ppf(rng.random(n))
+
+    def ppf(self, u: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Quantiles at probabilities `u` (inverse CDF; clipping bounds applied)."""
         if self.kind == "fixed":
-            return np.full(n, self.get("value"))
+            return np.full(u.shape, self.get("value"))
         if self.kind == "uniform":
             low, high = self.get("low"), self.get("high")
             return low + (high - low) * u
@@ -81,6 +84,9 @@ class Dist:
         lo = self.get("low", -np.inf)
         hi = self.get("high", np.inf)
         return np.clip(x, lo, hi)
+
+    def quantile(self, p: float) -> float:
+        return float(self.ppf(np.array([p]))[0])
 
 
 def _clip(x: float, dist: Dist) -> float:

@@ -111,7 +111,7 @@ class Network:
     cover_days: F64  # [region, sector] inventory in days of cover at month 0
     base_price: F64  # [priced material] USD/kg
     var_usd_per_kg: F64  # [sector] output at risk per kg of magnet short
-    recycling: F64  # [magnet] share of demand met by recycled feed at month 0
+    recycling: F64  # [magnet] share of demand met by recycled feed in the demand base year
     recycling_growth: F64  # [magnet] added share per year
     years0: float  # years from the demand base year (mid-year) to the first simulated month
     sources: dict[str, str] = field(default_factory=dict)

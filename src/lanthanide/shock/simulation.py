@@ -19,6 +19,7 @@ from lanthanide.errors import SimulationError
 from lanthanide.shock import kernel
 from lanthanide.shock.distributions import Dist
 from lanthanide.shock.histogram import BINS, Edges, Histogram, edges_from, histogram, quantiles
+from lanthanide.shock.indexes import build_index
 from lanthanide.shock.network import (
     LAYERS,
     MAGNETS,
@@ -32,12 +33,18 @@ from lanthanide.shock.network import (
     month_labels,
 )
 from lanthanide.shock.scenario import Scenario
+from lanthanide.shock.state import NEVER, Cols, Draws, Index, Net, Out, Restr
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 QUANTILES = (0.1, 0.5, 0.9)
 NO_QUOTA = 1e300  # no monthly quota
-SCALARS = ("total_shortfall_t", "total_loss_musd", "shortfall_months")
+SCALARS = (
+    "total_shortfall_t",
+    "total_loss_musd",
+    "shortfall_months",
+    "cn_lost_export_revenue_musd",
+)
 #: what every simulation assumes, stated in its receipt (the kernel docstring has the equations)
 ASSUMPTIONS = (
     f"monthly network: {len(REGIONS)} regions x {len(LAYERS)} (stage, material) layers, "
@@ -45,7 +52,10 @@ ASSUMPTIONS = (
     "sourcing shares fixed at baseline; restricted orders move to spare capacity after "
     "qualification",
     "licence decisions arrive after the licence lag; denied material stays with the exporter",
-    "prices are a partial-equilibrium response to the month's tightness and do not feed back",
+    "prices are a partial-equilibrium response to the month's tightness and do not feed back; "
+    "the supply elasticity ramps from the month each market first tightens",
+    "China's lost export revenue: baseline-share orders from abroad less deliveries, at base "
+    "prices, for NdPr and Dy/Tb metal and magnets",
     f"quantiles from {BINS}-bin streaming histograms merged over chunks",
 )
 MapFn = Callable[..., Iterable[Any]]
@@ -69,6 +79,7 @@ def series_layout() -> list[tuple[str, int]]:
     o += 2 * len(PRICED)
     cols += [(f"loss_musd/{k}", o + i) for i, k in enumerate(SECTORS)]
     cols.append(("loss_musd", o + n_k))
+    cols.append(("cn_lost_export_revenue_musd", o + n_k + 1))
     return cols
 
 
@@ -97,17 +108,15 @@ def expand_layers(names: Iterable[str]) -> list[int]:
 
 @dataclass(frozen=True)
 class Model:
-    """Everything a chunk needs: network arrays, restriction arrays, distributions to sample."""
+    """Everything a chunk needs: the kernel's network, restriction and index arrays (built once
+    here, not per chunk), and the distributions to sample."""
 
     network: Network
     scenario: Scenario
     global_dists: tuple[Dist, ...]
-    res_exporter: I64
-    res_start: F64
-    res_end: F64
-    res_layers: I64
-    res_dest: I64
-    priority: I64
+    net: Net
+    restr: Restr
+    index: Index
 
 
 def prepare(network: Network, scenario: Scenario, defaults: dict[str, Dist]) -> Model:
@@ -139,17 +148,20 @@ def prepare(network: Network, scenario: Scenario, defaults: dict[str, Dist]) -> 
     if scenario.allocation == "priority":
         for rank, sector in enumerate(scenario.priority, start=1):
             priority[SECTORS.index(sector)] = rank
-    return Model(network, scenario, tuple(dists), exporter, start, end, layers, dest, priority)
-
-
-@dataclass(frozen=True)
-class Draws:
-    gp: F64
-    fac_delay: F64
-    approval: F64
-    lag: F64
-    grace: F64
-    quota: F64
+    net = kernel_network(network, priority)
+    restr = Restr(exporter, start, end, layers, dest)
+    index = build_index(
+        network.sourcing,
+        network.demand,
+        net.act_ptr,
+        net.act_idx,
+        exporter,
+        start,
+        dest,
+        network.in_layer,
+        priority,
+    )
+    return Model(network, scenario, tuple(dists), net, restr, index)
 
 
 def sample(model: Model, rng: np.random.Generator, n: int) -> Draws:
@@ -208,16 +220,15 @@ def active_suppliers(net: Network) -> tuple[I64, I64]:
     return ptr, np.array(idx, dtype=np.int64)
 
 
-def kernel_args(model: Model, draws: Draws) -> tuple[Any, ...]:
-    net = model.network
-    return (
+def kernel_network(net: Network, priority: I64) -> Net:
+    """The network as the kernel's named tuple of arrays."""
+    return Net(
         net.cap_base,
         net.fac_layer,
         net.fac_region,
         net.fac_cap,
         net.fac_start,
         net.fac_ramp,
-        np.ascontiguousarray(draws.fac_delay),
         net.in_ptr,
         net.in_layer,
         net.in_coef,
@@ -230,21 +241,18 @@ def kernel_args(model: Model, draws: Draws) -> tuple[Any, ...]:
         net.var_usd_per_kg,
         net.recycling,
         net.recycling_growth,
-        net.years0,
+        float(net.years0),
         np.array([layer_index("magnet", g) for g in MAGNETS], dtype=np.int64),
         *active_suppliers(net),
-        model.res_exporter,
-        model.res_start,
-        model.res_end,
-        model.res_layers,
-        model.res_dest,
-        np.ascontiguousarray(draws.approval),
-        np.ascontiguousarray(draws.lag),
-        np.ascontiguousarray(draws.grace),
-        np.ascontiguousarray(draws.quota),
-        np.ascontiguousarray(draws.gp),
-        model.priority,
+        priority,
     )
+
+
+def kernel_args(model: Model, draws: Draws) -> tuple[Net, Restr, Index, Draws, Cols]:
+    """The kernel's inputs (contiguous draws, as the compiled loops expect)."""
+    contiguous = Draws(*(np.ascontiguousarray(a) for a in draws))
+    cols = kernel.columns(len(REGIONS), len(SECTORS), len(PRICED))
+    return model.net, model.restr, model.index, contiguous, cols
 
 
 @dataclass(frozen=True)
@@ -273,7 +281,7 @@ def run_draws(
     scalars = np.zeros((n, len(SCALARS)))
     diag = np.zeros((n, t, len(kernel.DIAG)) if with_diag else (0, 1, len(kernel.DIAG)))
     compiled: Any = kernel.simulate_runs
-    compiled(*kernel_args(model, draws), series, scalars, diag)
+    compiled(*kernel_args(model, draws), Out(series, scalars, diag))
     return Raw(series, scalars, diag)
 
 
@@ -420,4 +428,21 @@ def simulate(
     peak = int(np.argmax(p50))
     summary["peak_shortfall_month_p50"] = months[peak] if p50[peak] > 0.5 else None  # t
     summary["restrictions"] = [r.id for r in model.scenario.restrictions]
-    return SimulationResult(months, series, summary, runs, seed)
+    extras = {"restriction_windows": restriction_windows(model)}
+    return SimulationResult(months, series, summary, runs, seed, extras)
+
+
+def restriction_windows(model: Model) -> list[dict[str, Any]]:
+    """Each restriction's window in months from the start (fractional; end None = open), for
+    charts that shade them."""
+    out = []
+    for i, res in enumerate(model.scenario.restrictions):
+        end = float(model.restr.end[i])
+        out.append(
+            {
+                "id": res.id,
+                "start_month": float(model.restr.start[i]),
+                "end_month": None if end >= NEVER else end,
+            }
+        )
+    return out

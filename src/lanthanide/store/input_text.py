@@ -61,6 +61,8 @@ def read_text(path: Path, file: str, what: str) -> str:
     """Read and decode a file; an unreadable file is a located error."""
     try:
         data = path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput(f"{file}: no such file", [Problem("no such file", file)]) from None
     except OSError as error:
         raise _fail(file, what, f"cannot read: {error.strerror}", None, None) from error
     return decode(data, file, what)

@@ -23,6 +23,7 @@ TABLES = (
     "recycling",
     "parameters",
     "measures",
+    "exports_by_destination",
 )
 DIST_FIELDS = ("value", "low", "mode", "high")
 
