@@ -31,28 +31,9 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-ROWS = [
-    {
-        "product_id": "motor-1",
-        "line_id": "motor",
-        "parent_line_id": "",
-        "quantity": 1,
-        "item_type": "finished_good",
-        "origin": "DE",
-        "unit_value_usd": 1500,
-        "ship_to": "US",
-    },
-    {
-        "product_id": "motor-1",
-        "line_id": "magnet",
-        "parent_line_id": "motor",
-        "quantity": 1,
-        "item_type": "magnet_ndfeb",
-        "origin": "CN",
-        "unit_value_usd": 90,
-        "elements": "Nd:0.28;Pr:0.05;Dy:0.03",
-    },
-]
+from lanthanide.api.routers.screenings import EXAMPLE_ROWS
+
+ROWS = EXAMPLE_ROWS  # the API's own documented example: a motor with a Chinese magnet
 BODY = {"as_of": "2026-12-01", "rows": ROWS}
 SCENARIO = Path(__file__).parents[1] / "examples" / "scenarios" / "full-embargo-us-2027.toml"
 #: a guard against a server that never comes up (not a measurement)

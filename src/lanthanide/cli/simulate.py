@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from enum import StrEnum
 from importlib.resources import files
@@ -17,16 +15,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from lanthanide.cli.common import MAX_RUNS
 from lanthanide.cli.warm import notice_if_cold
 from lanthanide.errors import InvalidInput
-from lanthanide.receipt import make_receipt
 from lanthanide.report import simulation as report
+from lanthanide.service.simulation import dask_map, simulation_receipt
 from lanthanide.shock.backtest import BACKTESTS, compare
 from lanthanide.shock.comparison import compare_scenarios
 from lanthanide.shock.network import build_network
 from lanthanide.shock.scenario import Scenario
 from lanthanide.shock.sensitivity import TornadoRow, tornado
-from lanthanide.shock.simulation import ASSUMPTIONS, SimulationResult, prepare, simulate
+from lanthanide.shock.simulation import SimulationResult, prepare, simulate
 from lanthanide.shock.stockpile import CoverRow, cover_needed
-from lanthanide.store import dataset_receipts, read_table
+from lanthanide.store import read_table
 from lanthanide.store.files import atomic_directory, atomic_write_bytes, atomic_write_text
 from lanthanide.store.scenario_reader import read_scenario
 from lanthanide.store.shock_network import Calibration, load_calibration
@@ -61,18 +59,6 @@ def _map_for(workers: int | None, scheduler: str | None, stack: ExitStack) -> An
     return dask_map(client)
 
 
-def dask_map(client: Any) -> Callable[..., Iterable[Any]]:
-    """map(fn, models, tasks, edges) on a Dask client; the model is scattered once."""
-
-    def mapper(fn: Callable[..., Any], models: list[Any], *rest: list[Any]) -> Iterable[Any]:
-        model = client.scatter(models[0], broadcast=True)
-        futures = client.map(fn, [model] * len(models), *rest, pure=False)
-        for future in futures:  # in submission order, so merging is deterministic
-            yield future.result()
-
-    return mapper
-
-
 def run(
     scenario: Scenario,
     *,
@@ -105,26 +91,6 @@ def run(
             map_fn=map_fn,
             progress=lambda n: progress.advance(task, n),
         )
-
-
-def _receipt(
-    computed: str, scenario: Scenario, text: bytes, calibration: Calibration, **params: Any
-) -> Any:
-    datasets = dict(calibration.receipts)
-    if computed == "backtest":
-        datasets.update(dataset_receipts("reference"))
-    return make_receipt(
-        computed,
-        datasets=datasets,
-        parameters={
-            "scenario": scenario.name,
-            "scenario_file": scenario.source,
-            "scenario_sha256": hashlib.sha256(text).hexdigest(),
-            **params,
-        },
-        assumptions=list(ASSUMPTIONS),
-        seed=params.get("seed"),
-    )
 
 
 def simulate_command(
@@ -194,7 +160,7 @@ def simulate_command(
             map_fn=map_fn,
             console=err,
         )
-    receipt = _receipt(
+    receipt = simulation_receipt(
         "simulate",
         scenario,
         scenario_file.read_bytes(),
@@ -251,7 +217,7 @@ def _compare(
     with err.status(f"simulating {len(models)} scenarios x {runs} runs, paired by seed"):
         comparison = compare_scenarios(models, runs, seed, chunk_size=chunk_size)
     text = b"".join(p.read_bytes() for p in paths)
-    receipt = _receipt(
+    receipt = simulation_receipt(
         "simulate-compare",
         scenarios[0],
         text,
@@ -299,7 +265,9 @@ def backtest_command(
     )
     observed = read_table(spec.observed_table)
     bt = compare(spec, result, observed, calibration.tables["exports_by_destination"])
-    receipt = _receipt("backtest", scenario, path.read_bytes(), calibration, runs=runs, seed=seed)
+    receipt = simulation_receipt(
+        "backtest", scenario, path.read_bytes(), calibration, runs=runs, seed=seed
+    )
     payload = {"receipt": receipt.model_dump(mode="json"), **bt.as_dict()}
     if out is not None:
         with atomic_directory(out) as staging:  # both files or neither

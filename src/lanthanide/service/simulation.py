@@ -121,9 +121,10 @@ def _run(
     return run_simulation(model, runs, seed, chunk_size=chunk_size, map_fn=map_fn, progress=advance)
 
 
-def _receipt(
+def simulation_receipt(
     computed: str, scenario: Scenario, text: bytes, calibration: Calibration, **params: Any
 ) -> Receipt:
+    """What a simulation or backtest was computed from: calibration, scenario and its sha256."""
     datasets = dict(calibration.receipts)
     if computed == "backtest":
         datasets.update(dataset_receipts("reference"))
@@ -161,7 +162,7 @@ def simulate(
         map_fn=map_fn,
         progress=progress,
     )
-    receipt = _receipt(
+    receipt = simulation_receipt(
         "simulate",
         scenario,
         request.scenario_toml.encode("utf-8"),
@@ -208,7 +209,7 @@ def backtest(
         progress=progress,
     )
     comparison = compare(spec, result, read_table(spec.observed_table)).as_dict()
-    receipt = _receipt(
+    receipt = simulation_receipt(
         "backtest", scenario, text, calibration, runs=request.runs, seed=request.seed
     )
     return BacktestOutcome(receipt=receipt, comparison=comparison)
